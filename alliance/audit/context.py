@@ -1,0 +1,27 @@
+"""The request details that every audit record carries, without threading
+them through every function call."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None = None
+
+
+_current: ContextVar[RequestContext] = ContextVar("audit_request", default=RequestContext())
+
+
+def bind(*, ip_address: str | None) -> Token[RequestContext]:
+    return _current.set(RequestContext(ip_address=ip_address))
+
+
+def reset(token: Token[RequestContext]) -> None:
+    _current.reset(token)
+
+
+def current() -> RequestContext:
+    return _current.get()

@@ -1,0 +1,1 @@
+"""The ``alliance`` command line, built on the pure core (no Django)."""

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("alliance.web.urls")),
+    path("accounts/", include("alliance.accounts.urls")),
+]
+
+handler403 = "alliance.web.views.permission_denied"
+handler404 = "alliance.web.views.page_not_found"
+handler500 = "alliance.web.views.server_error"

@@ -1,0 +1,73 @@
+"""Pages that belong to no domain: home, language choice and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alliance.accounts import actions
+from alliance.accounts.access import requesting_user, safe_next_url
+from alliance.accounts.models import Installation, User
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if not Installation.is_set_up():
+            return redirect("accounts:setup")
+        return redirect("accounts:login")
+    return _dashboard(request)
+
+
+@login_required
+def _dashboard(request: HttpRequest) -> HttpResponse:
+    user = requesting_user(request)
+    colleagues = User.objects.filter(clinic=user.clinic, is_active=True).exclude(pk=user.pk)
+    return render(request, "web/home.html", {"colleague_count": colleagues.count()})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; an unknown one changes nothing."""
+    language = request.POST.get("language", "")
+    next_url = safe_next_url(request) or "/"
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("This language is not available. Choose English or French."))
+        return redirect(next_url)
+    if request.user.is_authenticated:
+        actions.set_language(user=requesting_user(request), language=language)
+    translation.activate(language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )
+    return response
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: answers without touching the session or the database."""
+    return HttpResponse("ok", content_type="text/plain")
