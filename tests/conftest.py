@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 
 from alliance.accounts.models import Clinic, Role, User
-from tests.factories import make_clinic, make_user
+from tests.factories import make_clinic, make_installation, make_user
 
 # Live-server browser tests run Django's ORM from Playwright's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,6 +26,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
+    # The personas' installation is in use: its first-run page is closed.
+    make_installation()
     return make_clinic(name="Cabinet Rivière")
 
 
@@ -66,7 +68,9 @@ def supervisor(clinic: Clinic) -> User:
 
 @pytest.fixture
 def outsider(other_clinic: Clinic) -> User:
-    return make_user(clinic=other_clinic, email="oscar@montagne.example", full_name="Oscar Outsider")
+    return make_user(
+        clinic=other_clinic, email="oscar@montagne.example", full_name="Oscar Outsider"
+    )
 
 
 def _signed_in(user: User) -> Client:

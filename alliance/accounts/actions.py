@@ -63,7 +63,9 @@ def set_up_first_administrator(
 
 
 @transaction.atomic
-def invite(*, clinic: Clinic, email: str, role: Role, language: str, by: User) -> tuple[Invitation, str]:
+def invite(
+    *, clinic: Clinic, email: str, role: Role, language: str, by: User
+) -> tuple[Invitation, str]:
     """Create an invitation and return it with its secret token.
 
     Inviting an address again replaces the pending invitation, so only the
@@ -186,13 +188,13 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> None:
         raise ActionRefused(_("Only a pending invitation can be withdrawn."), code="not_pending")
     invitation.revoked_at, invitation.revoked_by = timezone.now(), by
     invitation.save(update_fields=["revoked_at", "revoked_by"])
-    record("accounts.invitation_revoked", by=by, target=invitation, clinic_id=invitation.clinic.uuid)
+    record(
+        "accounts.invitation_revoked", by=by, target=invitation, clinic_id=invitation.clinic.uuid
+    )
 
 
 @transaction.atomic
-def update_member(
-    *, member: User, roles: set[Role], is_active: bool, by: User
-) -> None:
+def update_member(*, member: User, roles: set[Role], is_active: bool, by: User) -> None:
     """Change a colleague's roles or deactivate them; never lock the clinic out."""
     if member == by and (not is_active or Role.ADMINISTRATOR not in roles):
         raise ActionRefused(
@@ -221,6 +223,9 @@ def update_member(
 def update_clinic(
     *, clinic: Clinic, name: str, country: str, require_two_factor: bool, by: User
 ) -> None:
+    # Compare with the stored row: a ModelForm bound to ``clinic`` has already
+    # copied the new values onto it, which would hide every change.
+    stored = Clinic.objects.select_for_update().get(pk=clinic.pk)
     changed = {
         field: value
         for field, value in {
@@ -228,7 +233,7 @@ def update_clinic(
             "country": country,
             "require_two_factor": require_two_factor,
         }.items()
-        if getattr(clinic, field) != value
+        if getattr(stored, field) != value
     }
     for field, value in changed.items():
         setattr(clinic, field, value)

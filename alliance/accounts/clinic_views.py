@@ -38,7 +38,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("accounts:clinic_members")
     try:
         invitation, token = actions.invite(
@@ -49,10 +49,12 @@ def invite(request: HttpRequest) -> HttpResponse:
             by=user,
         )
     except ActionRefused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, str(refusal.message))
         return redirect("accounts:clinic_members")
     if actions.send_invitation_email(invitation, token):
-        messages.success(request, _("The invitation was sent to %(email)s.") % {"email": invitation.email})
+        messages.success(
+            request, _("The invitation was sent to %(email)s.") % {"email": invitation.email}
+        )
     else:
         messages.warning(
             request,
@@ -73,7 +75,7 @@ def revoke_invitation(request: HttpRequest, invitation_uuid: uuid.UUID) -> HttpR
     try:
         actions.revoke_invitation(invitation=invitation, by=user)
     except ActionRefused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, str(refusal.message))
     else:
         messages.success(request, _("The invitation was withdrawn."))
     return redirect("accounts:clinic_members")
@@ -95,7 +97,7 @@ def member(request: HttpRequest, member_uuid: uuid.UUID) -> HttpResponse:
                 by=user,
             )
         except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(None, str(refusal.message))
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:clinic_members")

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.models import Clinic, Role, User
@@ -27,6 +28,24 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": _("This email address and password do not match. Check them and try again."),
     }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; people type them as they like.
+        return normalised_username(self.cleaned_data["username"])
+
+
+def normalised_username(username: object) -> str:
+    return str(username or "").strip().lower()
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The name django-axes counts failures against (``AXES_USERNAME_CALLABLE``).
+
+    Normalised like the sign-in form does, so that typing the address in
+    another case neither escapes the lock-out nor starts a new count.
+    """
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return normalised_username(username)
 
 
 class NewPasswordMixin(forms.Form):
@@ -67,7 +86,9 @@ class FirstAdministratorForm(NewPasswordMixin):
     email = forms.EmailField(
         label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    language = forms.ChoiceField(label=_("Interface language"), choices=LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(
+        label=_("Interface language"), choices=LANGUAGE_CHOICES, required=False
+    )
     field_order = ["clinic_name", "full_name", "email", "language", "password1", "password2"]
 
     def clean(self) -> dict[str, Any]:
@@ -80,7 +101,9 @@ class FirstAdministratorForm(NewPasswordMixin):
 
 class AcceptInvitationForm(NewPasswordMixin):
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    language = forms.ChoiceField(label=_("Interface language"), choices=LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(
+        label=_("Interface language"), choices=LANGUAGE_CHOICES, required=False
+    )
     field_order = ["full_name", "language", "password1", "password2"]
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
@@ -115,7 +138,9 @@ class ClinicForm(forms.ModelForm[Clinic]):
 
 
 class ProfileForm(forms.ModelForm[User]):
-    language = forms.ChoiceField(label=_("Interface language"), choices=LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(
+        label=_("Interface language"), choices=LANGUAGE_CHOICES, required=False
+    )
 
     class Meta:
         model = User
@@ -132,7 +157,7 @@ class TokenForm(forms.Form):
     )
 
     def clean_token(self) -> str:
-        token = self.cleaned_data["token"].replace(" ", "")
+        token = str(self.cleaned_data["token"]).replace(" ", "")
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError(_("Type the 6 digits shown in your authenticator app."))
         return token

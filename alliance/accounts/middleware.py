@@ -80,7 +80,7 @@ class TwoFactorMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], *args: Any
     ) -> HttpResponseBase | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         match = request.resolver_match
         if match is None or match.view_name in TWO_FACTOR_EXEMPT:
@@ -88,7 +88,7 @@ class TwoFactorMiddleware:
         next_query = urlencode({"next": request.get_full_path()})
         if user_has_device(user, confirmed=True):
             return redirect(f"{reverse('accounts:two_factor_verify')}?{next_query}")
-        if user.clinic.require_two_factor:  # type: ignore[union-attr]
+        if user.clinic.require_two_factor:
             messages.info(
                 request,
                 _("Your clinic requires two-factor authentication. Set it up to continue."),

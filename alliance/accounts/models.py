@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from uuid import uuid4
 from datetime import timedelta
 from typing import Any, ClassVar
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -82,7 +82,7 @@ class User(AbstractBaseUser):
     # get_session_auth_hash and "sign out of all sessions".
     session_epoch = models.UUIDField(default=uuid4, editable=False)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -27,4 +27,8 @@ def record_sign_out(sender: Any, request: HttpRequest, user: User | None, **kwar
 def record_failed_sign_in(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
     # The attempted address is kept as it was typed, whether or not it exists:
     # this trail is for the clinic's security, never shown to the person.
-    record("accounts.sign_in_failed", by=None, data={"email": str(credentials.get("username", ""))[:254]})
+    record(
+        "accounts.sign_in_failed",
+        by=None,
+        data={"email": str(credentials.get("username", ""))[:254]},
+    )

@@ -29,4 +29,6 @@ def send_password_reset_email(email: str, domain: str, use_https: bool, language
         )
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is not None:
-        record("accounts.password_reset_requested", by=None, target=user, clinic_id=user.clinic.uuid)
+        record(
+            "accounts.password_reset_requested", by=None, target=user, clinic_id=user.clinic.uuid
+        )

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -129,6 +130,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    @transaction.atomic  # the new password and its audit record, or neither
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
@@ -140,6 +142,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:security")
 
+    @transaction.atomic  # the new password and its audit record, or neither
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
@@ -250,7 +253,7 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     try:
         actions.remove_two_factor(user=user)
     except ActionRefused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, str(refusal.message))
         return redirect("accounts:security")
     update_session_auth_hash(request, user)
     messages.success(request, _("Two-factor authentication is off."))

@@ -12,7 +12,11 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("audit_request", default=RequestContext())
+# RequestContext is frozen, so sharing one default instance is safe.
+_current: ContextVar[RequestContext] = ContextVar(
+    "audit_request",
+    default=RequestContext(),  # noqa: B039
+)
 
 
 def bind(*, ip_address: str | None) -> Token[RequestContext]:

@@ -104,4 +104,8 @@ def verify_chain() -> ChainReport:
     if head is not None and (last is None or head.last_hash != last.hash):
         # The newest records were removed: nothing else would show it.
         problems.append(ChainProblem(head.last_sequence, "newest records missing"))
+    if head is None and last is not None:
+        # Without its head the chain's end cannot be checked, and the next
+        # record would restart at #1 and fail.
+        problems.append(ChainProblem(last.sequence, "chain head missing"))
     return ChainReport(checked=count, problems=tuple(problems))

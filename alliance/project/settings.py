@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "alliance.audit",
     "alliance.accounts",
+    "alliance.care",
+    "alliance.checkins",
     "alliance.web",
     "alliance.demo",
 ]
@@ -56,11 +58,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the middleware below, which speak to the person (idle sign-out).
+    "django.contrib.messages.middleware.MessageMiddleware",
     "alliance.audit.middleware.RequestContextMiddleware",
     "alliance.accounts.middleware.IdleTimeoutMiddleware",
     "alliance.accounts.middleware.UserLanguageMiddleware",
     "alliance.accounts.middleware.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that a lock-out answers before any view runs.
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alliance.web.context_processors.interface",
+                "alliance.checkins.context_processors.safety_alerts",
             ],
         },
     },
@@ -141,9 +145,13 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "alliance.accounts.forms.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_VERBOSE = False
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Alliance"
 AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", ["REMOTE_ADDR"])
 
 # --- Sessions -----------------------------------------------------------------
@@ -178,19 +186,30 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Email --------------------------------------------------------------------
+# Development writes emails to files in DATA_DIR; production sends through SMTP.
+# Any Django email backend can be chosen with EMAIL_BACKEND.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_FILE_PATH = DATA_DIR / "sent-emails"
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+_MAILER_OPTIONS: dict[str, dict[str, object]] = {
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 20),
+    },
+    "django.core.mail.backends.filebased.EmailBackend": {"file_path": str(DATA_DIR / "sent-emails")},
+}
+MAILERS = {
+    "default": {"BACKEND": EMAIL_BACKEND, "OPTIONS": _MAILER_OPTIONS.get(EMAIL_BACKEND, {})}
+}
+del EMAIL_BACKEND  # deprecated as a setting since Django 6.1: MAILERS replaces it
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alliance <alliance@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

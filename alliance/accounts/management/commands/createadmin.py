@@ -46,7 +46,9 @@ class Command(BaseCommand):
             )
         except ActionRefused as refusal:
             raise CommandError(str(refusal.message)) from refusal
-        self.stdout.write(self.style.SUCCESS(f"Created {user.email}, administrator of {user.clinic}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {user.email}, administrator of {user.clinic}.")
+        )
 
     def _password(self, variable: str | None) -> str:
         import os
