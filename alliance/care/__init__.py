@@ -1,0 +1,1 @@
+"""Care: patients, episodes of care, sessions, the therapy frame, goals and tasks."""

@@ -1,0 +1,1 @@
+"""The therapist's pages on patients: they parse, authorise, call an action, render."""

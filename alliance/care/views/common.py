@@ -1,0 +1,65 @@
+"""What every care view shares: who may use it, and how forms and refusals are shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django_htmx.middleware import HtmxDetails
+
+from alliance.accounts.access import role_required
+from alliance.accounts.models import Role
+from alliance.care.models import Patient
+from alliance.errors import ActionRefused
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request seen through django-htmx's middleware (for type checking)."""
+
+    htmx: HtmxDetails
+
+
+# Only therapists follow patients; supervisors see de-identified figures elsewhere.
+therapist_required = role_required(Role.THERAPIST)
+
+
+def to_patient(patient: Patient, anchor: str = "") -> HttpResponseRedirect:
+    response = redirect("care:patient_detail", patient_uuid=patient.uuid)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    patient: Patient,
+    title: Any,
+    submit: Any,
+    lead: Any = "",
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    """One calm page holding one form, with a way back to the patient."""
+    context = {
+        "form": form,
+        "patient": patient,
+        "title": title,
+        "submit": submit,
+        "lead": lead,
+        **extra,
+    }
+    return render(request, "care/form_page.html", context, status=status)
+
+
+def show_refusal(request: HttpRequest, form: BaseForm, refusal: ActionRefused) -> None:
+    """The action changed nothing: say why above the form."""
+    form.add_error(None, str(refusal.message))
+
+
+def flash_refusal(request: HttpRequest, refusal: ActionRefused) -> None:
+    messages.error(request, str(refusal.message))
