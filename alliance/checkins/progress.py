@@ -1,0 +1,68 @@
+"""What the patient's own space shows of their check-ins, in plain language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from alliance.care.models import Patient
+from alliance.checkins.models import CheckinScore, CheckinStatus, Respondent
+
+PILLARS = (("goal", _("What we work on")), ("task", _("How we work")), ("bond", _("Between us")))
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    submitted_at: datetime
+    goal: float | None
+    task: float | None
+    bond: float | None
+
+
+def patient_progress(patient: Patient) -> dict[str, Any]:
+    """The patient's own alliance ratings over time, and one sentence per pillar."""
+    scores = list(
+        CheckinScore.objects.filter(
+            checkin__patient=patient,
+            checkin__respondent=Respondent.PATIENT,
+            checkin__status=CheckinStatus.SUBMITTED,
+            subject_uuid__isnull=True,
+            instrument_id="alliance-checkin",
+        )
+        .select_related("checkin")
+        .order_by("checkin__submitted_at")
+    )
+    rows = [
+        ProgressRow(s.checkin.submitted_at or s.scored_at, s.goal, s.task, s.bond) for s in scores
+    ]
+    return {"rows": rows, "sentences": _sentences(rows)}
+
+
+def _sentences(rows: list[ProgressRow]) -> list[str]:
+    if len(rows) < 2:
+        return []
+    sentences = []
+    for pillar, label in PILLARS:
+        first, last = getattr(rows[0], pillar), getattr(rows[-1], pillar)
+        if first is None or last is None:
+            continue
+        sentences.append(
+            str(
+                _("%(label)s: you first rated it %(first)s out of 10, and %(last)s last time.")
+                % {"label": label, "first": f"{first:.0f}", "last": f"{last:.0f}"}
+            )
+        )
+    return sentences
+
+
+def you_said_we_changed(patient: Patient) -> list[dict[str, str]]:
+    """Hook for the signals issue: after a repair, what the patient said and what changed.
+
+    Returns ``[{"you_said": ..., "we_changed": ...}]``, newest first. The
+    repair loop does not exist yet, so there is nothing to show; the patient
+    pages (thank-you page and own space) already render whatever this returns.
+    """
+    return []

@@ -1,0 +1,91 @@
+"""The waiting-room tablet (kiosk mode).
+
+A therapist signed in on the tablet pairs it: that signs them out of the
+tablet and leaves a device cookie (a random token; only its hash is stored).
+The tablet then shows a neutral screen that looks, every few seconds, for a
+check-in a therapist sent to it, opens it, and comes back to the neutral
+screen when it is sent. A kiosk link works once: after sending, the page and
+the back button lead only to the neutral screen.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from alliance.accounts.access import requesting_user
+from alliance.checkins import access, actions
+from alliance.checkins.forms import KioskPairForm
+from alliance.checkins.views.common import KIOSK_COOKIE, private, therapist_required
+from alliance.errors import ActionRefused
+
+POLL_SECONDS = 3
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def pair(request: HttpRequest) -> HttpResponseBase:
+    user = requesting_user(request)
+    form = KioskPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _device, token = actions.pair_kiosk(
+                clinic=user.clinic, name=form.cleaned_data["name"], by=user
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal.message))
+        else:
+            logout(request)  # nobody's account stays open on a shared tablet
+            response = redirect("checkins:kiosk_home")
+            response.set_cookie(
+                KIOSK_COOKIE,
+                token,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Strict",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            return response
+    return render(request, "checkins/kiosk/pair.html", {"form": form})
+
+
+def _neutral(request: HttpRequest, template: str) -> HttpResponseBase:
+    device = access.kiosk_for_token(request.COOKIES.get(KIOSK_COOKIE))
+    context = {
+        "paired": device is not None,
+        "poll_url": reverse("checkins:kiosk_poll"),
+        "seconds": POLL_SECONDS,
+    }
+    return private(render(request, template, context))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponseBase:
+    return _neutral(request, "checkins/kiosk/home.html")
+
+
+@require_GET
+def done(request: HttpRequest) -> HttpResponseBase:
+    return _neutral(request, "checkins/kiosk/done.html")
+
+
+@require_GET
+def poll(request: HttpRequest) -> HttpResponseBase:
+    """Open the check-in waiting for this tablet, if any; else stay on the neutral screen.
+
+    htmx polls it from the neutral screen (204: nothing yet); without
+    JavaScript, the "Look for my check-in" link gets a plain redirect.
+    """
+    device = access.kiosk_for_token(request.COOKIES.get(KIOSK_COOKIE))
+    token = actions.claim_kiosk_link(device=device) if device is not None else None
+    home_url = reverse("checkins:kiosk_home")
+    target = reverse("checkins:start", kwargs={"token": token}) if token else home_url
+    if not request.headers.get("HX-Request"):
+        return private(redirect(target))
+    if token or request.GET.get("from") == "done":
+        return private(HttpResponse(status=204, headers={"HX-Redirect": target}))
+    return private(HttpResponse(status=204))
