@@ -15,10 +15,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
 
 Handler = Callable[[HttpRequest], HttpResponse]
 LAST_ACTIVITY_KEY = "alliance_last_activity"
+# Activity is recorded to the minute, so that the session is not rewritten on
+# every request of a busy page.
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -38,10 +42,20 @@ class IdleTimeoutMiddleware:
                     _("You were signed out after %(minutes)d minutes without activity.")
                     % {"minutes": settings.SESSION_IDLE_TIMEOUT_SECONDS // 60},
                 )
-                login_url = reverse("accounts:login")
-                return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-            request.session[LAST_ACTIVITY_KEY] = now
+                return _to_sign_in(request)
+            if now - last >= ACTIVITY_RESOLUTION_SECONDS or LAST_ACTIVITY_KEY not in request.session:
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+def _to_sign_in(request: HttpRequest) -> HttpResponse:
+    login_url = reverse("accounts:login")
+    target = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
+    if request.headers.get("HX-Request") == "true":
+        # A fragment request must not swap the sign-in page into a fragment:
+        # htmx follows HX-Redirect with a full page load.
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 class UserLanguageMiddleware:

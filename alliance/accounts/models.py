@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Clinic(models.Model):
@@ -191,10 +192,10 @@ class Invitation(models.Model):
         return self.email
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        REVOKED = "revoked", _("Revoked")
-        EXPIRED = "expired", _("Expired")
+        PENDING = "pending", pgettext_lazy("invitation", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
+        EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
 
     @property
     def state(self) -> Invitation.State:

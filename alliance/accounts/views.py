@@ -6,6 +6,7 @@ Views parse the request, check who is asking, call an action and render.
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlsplit
 from typing import Any
 
 import segno
@@ -119,8 +120,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         send_password_reset_email.enqueue(
             form.cleaned_data["email"],
-            self.request.get_host(),
-            self.request.is_secure(),
+            # The configured address, like every emailed link, never the
+            # request's Host header (which a sender could choose).
+            urlsplit(settings.SITE_URL).netloc,
+            urlsplit(settings.SITE_URL).scheme == "https",
             get_language(),
         )
         return redirect(self.get_success_url())

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.accounts.models import Clinic, User
 
@@ -472,9 +473,9 @@ class TaskKind(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("To do")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    OPEN = "open", pgettext_lazy("task", "To do")
+    DONE = "done", pgettext_lazy("task", "Done")
+    DROPPED = "dropped", pgettext_lazy("task", "Dropped")
 
 
 class Task(models.Model):

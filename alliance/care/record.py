@@ -87,7 +87,11 @@ def _history(events: list[GoalEvent]) -> list[HistoryStep]:
 def _goal_views(episode: Episode) -> list[GoalView]:
     goals = episode.goals.prefetch_related(
         Prefetch("history", queryset=GoalEvent.objects.select_related("by")),
-        Prefetch("tasks", queryset=Task.objects.select_related("session")),
+        Prefetch(
+            "tasks",
+            # The patient's "this task does not fit me" (check-ins app) shows beside the task.
+            queryset=Task.objects.select_related("session").prefetch_related("objections"),
+        ),
     )
     return [
         GoalView(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alliance.accounts.models import Clinic, User
 from tests.accounts.helpers import page_text
 from tests.factories import make_user
+from tests.query_counts import steady_queries
 
 URL = reverse("web:home")
 
@@ -34,9 +33,7 @@ def test_the_number_of_queries_does_not_grow_with_the_clinic(
     administrator_client: Client, clinic: Clinic
 ) -> None:
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            administrator_client.get(URL)
-        return len(queries)
+        return steady_queries(administrator_client, URL)
 
     few = count()
     for _ in range(5):
