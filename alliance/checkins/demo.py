@@ -19,6 +19,8 @@ import random
 from datetime import timedelta
 from uuid import UUID
 
+from django.utils import timezone
+
 from alliance.care.models import Attendance, GoalStatus, Patient, Session
 from alliance.checkins.actions import THERAPIST_INSTRUMENT, _store_scores
 from alliance.checkins.models import (
@@ -130,7 +132,11 @@ def _write(
 
 
 def _checkin(session: Session, respondent: Respondent, delay_hours: float) -> Checkin:
-    at = session.starts_at + timedelta(minutes=session.duration_minutes, hours=delay_hours)
+    # A session that ended an hour ago cannot have been answered "tomorrow".
+    at = min(
+        session.starts_at + timedelta(minutes=session.duration_minutes, hours=delay_hours),
+        timezone.now(),
+    )
     checkin = Checkin.objects.create(
         patient=session.episode.patient,
         session=session,

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "alliance.accounts",
     "alliance.care",
     "alliance.checkins",
+    "alliance.transcripts",
+    "alliance.monitoring",
     "alliance.web",
     "alliance.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TranscriptsConfig(AppConfig):
+    name = "alliance.transcripts"
+    verbose_name = _("Session transcripts")

@@ -1,0 +1,144 @@
+"""Transcript pages: attach, confirm the therapist, follow the coding, read the results."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alliance.accounts.access import requesting_user, role_required
+from alliance.accounts.models import Role
+from alliance.care.access import patient_for, session_for
+from alliance.audit.log import record
+from alliance.errors import ActionRefused
+from alliance.transcripts import actions, reading
+from alliance.transcripts.access import transcript_for
+from alliance.transcripts.forms import ConfirmForm, UploadForm
+from alliance.transcripts.models import TranscriptStatus
+
+therapist_required = role_required(Role.THERAPIST)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    session = session_for(user, session_uuid)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            transcript = actions.attach_transcript(
+                session=session,
+                filename=upload_file.name or "transcript",
+                content=upload_file.read(),
+                keep_text=form.cleaned_data["keep_text"],
+                by=user,
+            )
+        except ActionRefused as refusal:
+            form.add_error("file", str(refusal.message))
+        else:
+            return redirect("transcripts:confirm", transcript.uuid)
+    return render(request, "transcripts/upload.html", {"form": form, "session": session})
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    transcript = transcript_for(user, transcript_uuid, purpose="confirm")
+    if transcript.status != TranscriptStatus.AWAITING_SPEAKER:
+        return redirect("transcripts:detail", transcript.uuid)
+    speakers = actions.speakers_of(transcript)
+    initial = {"therapist_speaker": transcript.therapist_speaker, "language": transcript.language}
+    form = ConfirmForm(request.POST or None, speakers=speakers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_and_queue(
+                transcript=transcript,
+                therapist_speaker=form.cleaned_data["therapist_speaker"],
+                language=form.cleaned_data["language"],
+                by=user,
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal.message))
+        else:
+            return redirect("transcripts:detail", transcript.uuid)
+    context = {
+        "form": form,
+        "transcript": transcript,
+        "samples": reading.speaker_samples(transcript, speakers),
+    }
+    return render(request, "transcripts/confirm.html", context)
+
+
+@therapist_required
+@require_GET
+def detail(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    transcript = transcript_for(user, transcript_uuid)
+    if transcript.status == TranscriptStatus.AWAITING_SPEAKER:
+        return redirect("transcripts:confirm", transcript.uuid)
+    if request.htmx:
+        response = render(request, "transcripts/_progress.htmx.html", {"transcript": transcript})
+        if not transcript.is_working:
+            response["HX-Refresh"] = "true"  # the full results replace the progress bar
+        return response
+    context = {"transcript": transcript, **reading.results(transcript)}
+    return render(request, "transcripts/detail.html", context)
+
+
+@therapist_required
+@require_POST
+def delete(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    transcript = transcript_for(user, transcript_uuid, purpose="delete")
+    patient = transcript.session.episode.patient
+    actions.delete_transcript(transcript=transcript, by=user)
+    messages.success(request, _("The transcript and its codes were deleted."))
+    return redirect("transcripts:patient_trends", patient.uuid)
+
+
+@therapist_required
+@require_POST
+def delete_text(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    transcript = transcript_for(user, transcript_uuid, purpose="delete_text")
+    if transcript.is_working:
+        messages.error(request, _("Wait until coding has finished, then delete the text."))
+    else:
+        actions.delete_text(transcript=transcript, by=user)
+        messages.success(request, _("The words of the session were deleted; the indicators stay."))
+    return redirect("transcripts:detail", transcript.uuid)
+
+
+@therapist_required
+@require_GET
+def patient_trends(request: HttpRequest, patient_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    patient = patient_for(user, patient_uuid)
+    context = {
+        "patient": patient,
+        "rows": reading.trend_rows(reading.for_patient(patient)),
+        "columns": reading.trend_columns(),
+    }
+    return render(request, "transcripts/patient_trends.html", context)
+
+
+@therapist_required
+@require_GET
+def my_trends(request: HttpRequest) -> HttpResponse:
+    user = requesting_user(request)
+    rows = reading.trend_rows(reading.for_therapist(user))
+    record(
+        "transcripts.listed",
+        by=user,
+        clinic_id=user.clinic.uuid,
+        data={"count": len(rows)},
+    )
+    context = {"rows": rows, "columns": reading.trend_columns()}
+    return render(request, "transcripts/my_trends.html", context)
