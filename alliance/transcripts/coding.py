@@ -10,6 +10,7 @@ from django.utils import timezone
 from alliance.audit.log import record
 from alliance.science.transcripts.features import Turn
 from alliance.science.transcripts.indicators import session_indicators
+from alliance.science.transcripts.language import Language
 from alliance.science.transcripts.model import CodedUtterance, code_utterances
 from alliance.transcripts import actions
 from alliance.transcripts.models import Transcript, TranscriptStatus, Utterance
@@ -22,9 +23,8 @@ CODE_FIELDS = ["behaviour", "miti", "client_talk", "probabilities"]
 def code_and_store(transcript: Transcript) -> None:
     utterances = list(transcript.utterances.order_by("position"))
     turns = [Turn(role=utterance.role, text=utterance.text) for utterance in utterances]
-    coded = code_utterances(
-        turns, language=transcript.language, progress=_progress_saver(transcript)
-    )
+    language: Language = "fr" if transcript.language == "fr" else "en"
+    coded = code_utterances(turns, language=language, progress=_progress_saver(transcript))
     _store(transcript, utterances, coded)
 
 
@@ -38,7 +38,9 @@ def _progress_saver(transcript: Transcript) -> Any:
 
 
 @transaction.atomic
-def _store(transcript: Transcript, utterances: list[Utterance], coded: list[CodedUtterance]) -> None:
+def _store(
+    transcript: Transcript, utterances: list[Utterance], coded: list[CodedUtterance]
+) -> None:
     for utterance, result in zip(utterances, coded, strict=True):
         utterance.behaviour = result.behaviour or ""
         utterance.miti = result.miti or ""

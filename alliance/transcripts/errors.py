@@ -14,7 +14,8 @@ from alliance.science.transcripts.parsing import MAX_TRANSCRIPT_BYTES
 
 _MESSAGES: dict[str, Promise] = {
     "transcript_too_large": _(
-        "This file is larger than %(megabytes)d MB. Split the transcript, or export it as plain text."
+        "This file is larger than %(megabytes)d MB. "
+        "Split the transcript, or export it as plain text."
     ),
     "transcript_empty": _(
         "No speech was found in this file. Check that it is the transcript of a session."

@@ -31,8 +31,8 @@ class UploadForm(forms.Form):
         ),
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         if upload.size is not None and upload.size > MAX_TRANSCRIPT_BYTES:
             raise forms.ValidationError(
                 _("This file is larger than %(megabytes)d MB. Split the transcript and try again.")
@@ -51,4 +51,6 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args: Any, speakers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist_speaker"].choices = [(speaker, speaker) for speaker in speakers]
+        speaker_field = self.fields["therapist_speaker"]
+        assert isinstance(speaker_field, forms.ChoiceField)
+        speaker_field.choices = [(speaker, speaker) for speaker in speakers]

@@ -134,7 +134,7 @@ class Utterance(models.Model):
 
     @property
     def code(self) -> str:
-        """The most specific code: the MITI code for the therapist, the talk type for the patient."""
+        """The most specific code: MITI code (therapist) or talk type (patient)."""
         return self.miti or self.client_talk
 
     def probability(self, family: str, label: str) -> float:

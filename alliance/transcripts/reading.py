@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,7 @@ def reflection_opportunities(utterances: list[Utterance]) -> list[Example]:
     the turn was a reflection ranks them.
     """
     examples = []
-    for before, after in zip(utterances, utterances[1:], strict=False):
+    for before, after in itertools.pairwise(utterances):
         if (
             before.role == Role.CLIENT
             and before.word_count >= SUBSTANTIVE_CLIENT_WORDS

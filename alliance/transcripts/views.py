@@ -12,13 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.accounts.access import requesting_user, role_required
 from alliance.accounts.models import Role
-from alliance.care.access import patient_for, session_for
 from alliance.audit.log import record
+from alliance.care.access import patient_for, session_for
 from alliance.errors import ActionRefused
 from alliance.transcripts import actions, reading
 from alliance.transcripts.access import transcript_for
 from alliance.transcripts.forms import ConfirmForm, UploadForm
 from alliance.transcripts.models import TranscriptStatus
+from alliance.web.htmx import HtmxHttpRequest
 
 therapist_required = role_required(Role.THERAPIST)
 
@@ -78,7 +79,7 @@ def confirm(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
 
 @therapist_required
 @require_GET
-def detail(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
+def detail(request: HtmxHttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
     user = requesting_user(request)
     transcript = transcript_for(user, transcript_uuid)
     if transcript.status == TranscriptStatus.AWAITING_SPEAKER:

@@ -1,0 +1,12 @@
+"""Typing for requests that went through django-htmx's middleware."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request seen through django-htmx's middleware (for type checking)."""
+
+    htmx: HtmxDetails
