@@ -1,0 +1,146 @@
+"""The coding model: NumPy TF-IDF, composition, training on a tiny sample, shipped weights."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from alliance.science.errors import InputError
+from alliance.science.transcripts.evaluation import compare, labelled_from_row, read_labelled
+from alliance.science.transcripts.features import TfidfVocabulary, Turn, sparse_dot
+from alliance.science.transcripts.language import detect_language
+from alliance.science.transcripts.model import (
+    BEHAVIOURS,
+    MITI_CODES,
+    code_utterances,
+    compose_miti,
+    decide_miti,
+    load_model,
+)
+
+FRENCH_SET = Path(__file__).resolve().parents[3] / "research" / "transcripts" / "french_eval.csv"
+
+
+def hashed_encoder(texts: list[str]) -> np.ndarray:
+    """A fast stand-in for the sentence encoder: a fixed random unit vector per text."""
+    vectors = []
+    for text in texts:
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+        vector = np.random.default_rng(seed).standard_normal(512).astype(np.float32)
+        vectors.append(vector / np.linalg.norm(vector))
+    return np.array(vectors, dtype=np.float32).reshape(len(texts), 512)
+
+
+def test_numpy_tfidf_matches_scikit_learn() -> None:
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    corpus = [
+        "So you feel stuck at work.",
+        "What would you like to change?",
+        "You feel stuck.",
+        "I feel fine, thanks.",
+        "What would help?",
+        "work work work",
+    ]
+    reference = sklearn_text.TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(
+        corpus
+    )
+    vocabulary = TfidfVocabulary.fit(corpus)
+    assert list(vocabulary.terms) == list(reference.get_feature_names_out())
+    expected = reference.transform(corpus).toarray()
+    identity = np.eye(len(vocabulary.terms), dtype=np.float32)
+    ours = sparse_dot(vocabulary.transform(corpus), len(corpus), identity)
+    np.testing.assert_allclose(ours, expected, atol=1e-5)
+
+
+def test_composed_probabilities_are_consistent() -> None:
+    rng = np.random.default_rng(0)
+    behaviour = rng.dirichlet(np.ones(4), size=5).astype(np.float32)
+    miti = rng.dirichlet(np.ones(6), size=5).astype(np.float32)
+    composed = compose_miti(behaviour, miti)
+    np.testing.assert_allclose(composed.sum(axis=1), 1.0, atol=1e-5)
+    question = BEHAVIOURS.index("question")
+    open_closed = [MITI_CODES.index("question_open"), MITI_CODES.index("question_closed")]
+    np.testing.assert_allclose(
+        composed[:, open_closed].sum(axis=1), behaviour[:, question], atol=1e-5
+    )
+    choice = decide_miti(composed, np.full(5, question), np.ones(6, dtype=np.float32))
+    assert set(choice) <= set(open_closed)
+
+
+def test_language_detection() -> None:
+    assert detect_language(["Je ne sais pas, c'est difficile pour moi."]) == "fr"
+    assert detect_language(["I don't know, it's hard for me."]) == "en"
+    assert detect_language([]) == "en"
+
+
+def test_training_on_a_tiny_sample_exports_a_working_model(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from alliance.science.transcripts import training
+
+    with FRENCH_SET.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    utterances = [labelled_from_row(row, "utterance_text_en") for row in rows]
+    trained = training.train(utterances, hashed_encoder)
+    training.save(trained, tmp_path)
+    assert (tmp_path / "model.npz").stat().st_size < 5_000_000
+    turns = [Turn(u.role, u.text, u.conversation) for u in utterances[:30]]
+    coded = code_utterances(turns, language="en", model=trained.model, encoder=hashed_encoder)
+    assert len(coded) == 30
+    for item in coded:
+        probabilities = (
+            item.miti_probabilities if item.role == "therapist" else item.client_talk_probabilities
+        )
+        assert sum(probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_roles_are_checked() -> None:
+    with pytest.raises(InputError) as error:
+        code_utterances([Turn("nurse", "hello")], model=load_model(), encoder=hashed_encoder)
+    assert error.value.code == "transcript_invalid_role"
+
+
+def test_progress_is_reported() -> None:
+    calls: list[tuple[int, int]] = []
+    turns = [Turn("therapist" if i % 2 else "client", f"utterance {i}") for i in range(300)]
+    code_utterances(
+        turns, language="en", encoder=hashed_encoder, progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls[-1] == (300, 300)
+    assert len(calls) == 2
+
+
+# --- The shipped weights, on the French evaluation set (about 10 s) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, dict[str, float]]:
+    """Macro-F1 of each task: English and French text, English and multilingual paths."""
+    english = read_labelled(FRENCH_SET, text_column="utterance_text_en")
+    french = read_labelled(FRENCH_SET)
+    results = {}
+    for name, utterances, language in (
+        ("english", english, "en"),
+        ("english_multilingual", english, "fr"),  # the French path, on the English originals
+        ("french", french, "fr"),
+    ):
+        turns = [Turn(u.role, u.text, u.conversation) for u in utterances]
+        report = compare(utterances, code_utterances(turns, language=language))  # type: ignore[arg-type]
+        results[name] = {task: result.macro_f1 for task, result in report.tasks.items()}
+    return results
+
+
+def test_shipped_model_agrees_with_experts_on_the_fixed_slice(
+    figures: dict[str, dict[str, float]],
+) -> None:
+    assert figures["english"]["behaviour"] > 0.75
+    assert figures["english"]["miti"] > 0.6
+
+
+def test_translation_costs_less_than_five_points(figures: dict[str, dict[str, float]]) -> None:
+    # The same path on the same utterances: what is lost is the translation, not the path.
+    for task in ("behaviour", "miti"):
+        assert figures["french"][task] >= figures["english_multilingual"][task] - 0.05
