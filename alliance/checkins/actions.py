@@ -509,7 +509,21 @@ def submit_checkin(*, checkin: Checkin, link: CheckinLink) -> Checkin:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     _audit("checkin_submitted", by=None, target=checkin, patient=checkin.patient)
+    _refresh_signals_after_commit(checkin)
     return checkin
+
+
+def _refresh_signals_after_commit(checkin: Checkin) -> None:
+    """Update the patient's signals and repairs from the scores just stored.
+
+    After the commit, and robustly: an error in the signal engine is logged
+    and can never lose or block the answers that were just sent.
+    """
+    from alliance.monitoring.actions import refresh_patient_signals  # monitoring reads checkins
+
+    transaction.on_commit(
+        lambda: refresh_patient_signals(patient=checkin.patient, at_checkin=checkin), robust=True
+    )
 
 
 PILLAR_COLUMNS = ("goal", "task", "bond", "overall")
@@ -583,6 +597,7 @@ def rate_session(*, session: Session, answers: Mapping[str, str], by: User) -> C
     checkin.status, checkin.submitted_at = CheckinStatus.SUBMITTED, timezone.now()
     checkin.save(update_fields=["by", "status", "submitted_at"])
     _store_scores(checkin, [step])
+    _refresh_signals_after_commit(checkin)
     _audit(
         "mirror_rated" if created else "mirror_rerated",
         by=by,

@@ -59,10 +59,10 @@ def _sentences(rows: list[ProgressRow]) -> list[str]:
 
 
 def you_said_we_changed(patient: Patient) -> list[dict[str, str]]:
-    """Hook for the signals issue: after a repair, what the patient said and what changed.
+    """After a repair the therapist chose to share: what the patient said, what changed.
 
-    Returns ``[{"you_said": ..., "we_changed": ...}]``, newest first. The
-    repair loop does not exist yet, so there is nothing to show; the patient
-    pages (thank-you page and own space) already render whatever this returns.
+    ``[{"you_said": ..., "we_changed": ...}]``, newest first, from the repair loop.
     """
-    return []
+    from alliance.monitoring.reading import changes_to_share  # monitoring reads checkins
+
+    return changes_to_share(patient)

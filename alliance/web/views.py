@@ -6,7 +6,6 @@ from typing import Literal, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -24,12 +23,17 @@ def home(request: HttpRequest) -> HttpResponse:
         if not Installation.is_set_up():
             return redirect("accounts:setup")
         return redirect("accounts:login")
-    return _dashboard(request)
-
-
-@login_required
-def _dashboard(request: HttpRequest) -> HttpResponse:
     user = requesting_user(request)
+    # Each person starts where their work is: therapists on their caseload,
+    # supervisors on the clinic's figures, administrators on the clinic.
+    if user.is_therapist:
+        return redirect("monitoring:caseload")
+    if user.is_supervisor:
+        return redirect("monitoring:clinic")
+    return _administration_home(request, user)
+
+
+def _administration_home(request: HttpRequest, user: User) -> HttpResponse:
     colleagues = User.objects.filter(clinic=user.clinic, is_active=True).exclude(pk=user.pk)
     return render(request, "web/home.html", {"colleague_count": colleagues.count()})
 
