@@ -60,3 +60,7 @@ def safe_next_url(request: HttpRequest, parameter: str = "next") -> str | None:
     ):
         return candidate
     return None
+
+
+# Only therapists follow patients; supervisors see de-identified figures.
+therapist_required = role_required(Role.THERAPIST)

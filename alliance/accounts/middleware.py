@@ -43,7 +43,10 @@ class IdleTimeoutMiddleware:
                     % {"minutes": settings.SESSION_IDLE_TIMEOUT_SECONDS // 60},
                 )
                 return _to_sign_in(request)
-            if now - last >= ACTIVITY_RESOLUTION_SECONDS or LAST_ACTIVITY_KEY not in request.session:
+            if (
+                now - last >= ACTIVITY_RESOLUTION_SECONDS
+                or LAST_ACTIVITY_KEY not in request.session
+            ):
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 

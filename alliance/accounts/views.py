@@ -6,8 +6,8 @@ Views parse the request, check who is asking, call an action and render.
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings

@@ -25,7 +25,7 @@ SUBCOMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance",
-        description="Alliance: instruments, scoring, ruptures and transcripts from the command line.",
+        description="Alliance: instruments, scoring, ruptures and transcripts.",
     )
     parser.add_argument("--version", action="version", version=f"alliance {__version__}")
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -19,9 +19,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance.accounts.access import requesting_user, role_required
+from alliance.accounts.access import requesting_user, role_required, therapist_required
 from alliance.accounts.models import Role
-from alliance.care.views.common import HtmxHttpRequest
 from alliance.errors import ActionRefused
 from alliance.monitoring import access, actions, charts, reading, supervision
 from alliance.monitoring.config import LIST_FIELDS, THRESHOLDS, safe_config_from
@@ -36,8 +35,8 @@ from alliance.monitoring.models import Repair, Strategy
 from alliance.monitoring.rows import rows_html
 from alliance.monitoring.trajectories import settings_of
 from alliance.monitoring.words import RULE_TITLES, SUGGESTED_STRATEGY
+from alliance.web.htmx import HtmxHttpRequest
 
-therapist_required = role_required(Role.THERAPIST)
 administrator_required = role_required(Role.ADMINISTRATOR)
 
 

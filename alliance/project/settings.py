@@ -206,11 +206,11 @@ _MAILER_OPTIONS: dict[str, dict[str, object]] = {
         "use_ssl": env_bool("EMAIL_USE_SSL", False),
         "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 20),
     },
-    "django.core.mail.backends.filebased.EmailBackend": {"file_path": str(DATA_DIR / "sent-emails")},
+    "django.core.mail.backends.filebased.EmailBackend": {
+        "file_path": str(DATA_DIR / "sent-emails")
+    },
 }
-MAILERS = {
-    "default": {"BACKEND": EMAIL_BACKEND, "OPTIONS": _MAILER_OPTIONS.get(EMAIL_BACKEND, {})}
-}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND, "OPTIONS": _MAILER_OPTIONS.get(EMAIL_BACKEND, {})}}
 del EMAIL_BACKEND  # deprecated as a setting since Django 6.1: MAILERS replaces it
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alliance <alliance@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

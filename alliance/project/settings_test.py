@@ -12,8 +12,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLIANCE_DATA_DIR", "/tmp/alliance-test-data")
 
-from alliance.project.settings import *  # noqa: E402,F403
-from alliance.project.settings import STORAGES  # noqa: E402
+from alliance.project.settings import *  # noqa: F403
+from alliance.project.settings import STORAGES
 
 # Argon2 is deliberately slow; tests hash hundreds of passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

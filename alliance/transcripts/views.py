@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance.accounts.access import requesting_user, role_required
-from alliance.accounts.models import Role
+from alliance.accounts.access import requesting_user, therapist_required
 from alliance.audit.log import record
 from alliance.care.access import patient_for, session_for
 from alliance.errors import ActionRefused
@@ -20,8 +19,6 @@ from alliance.transcripts.access import transcript_for
 from alliance.transcripts.forms import ConfirmForm, UploadForm
 from alliance.transcripts.models import TranscriptStatus
 from alliance.web.htmx import HtmxHttpRequest
-
-therapist_required = role_required(Role.THERAPIST)
 
 
 @therapist_required

@@ -20,19 +20,19 @@ def test_sign_in_then_switch_to_french(page: Page, live_server, therapist: User)
     page.get_by_label("Email address").fill(therapist.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {therapist.full_name}")
+    # A therapist starts on their caseload.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     page.get_by_role("button", name="Français").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    greeting = french("Hello, %(name)s") % {"name": therapist.full_name}
-    expect(page.get_by_role("heading", level=1)).to_have_text(greeting)
+    expect(page.get_by_role("heading", level=1)).to_have_text(french("Caseload"))
     expect(page.get_by_role("button", name=french("Sign out"))).to_be_visible()
     expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-pressed", "true")
     therapist.refresh_from_db()
     assert therapist.language == "fr"
 
     # The choice follows the person: the next page is French too.
-    page.get_by_role("link", name=french("Security settings")).click()
+    page.get_by_role("navigation").get_by_role("link", name=french("Security")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(french("Security"))

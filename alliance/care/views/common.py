@@ -8,22 +8,9 @@ from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django_htmx.middleware import HtmxDetails
 
-from alliance.accounts.access import role_required
-from alliance.accounts.models import Role
 from alliance.care.models import Patient
 from alliance.errors import ActionRefused
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request seen through django-htmx's middleware (for type checking)."""
-
-    htmx: HtmxDetails
-
-
-# Only therapists follow patients; supervisors see de-identified figures elsewhere.
-therapist_required = role_required(Role.THERAPIST)
 
 
 def to_patient(patient: Patient, anchor: str = "") -> HttpResponseRedirect:

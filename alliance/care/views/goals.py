@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alliance.accounts.access import requesting_user
+from alliance.accounts.access import requesting_user, therapist_required
 from alliance.accounts.models import User
 from alliance.care import access, actions
 from alliance.care.forms import (
@@ -28,7 +28,6 @@ from alliance.care.views.common import (
     flash_refusal,
     form_page,
     show_refusal,
-    therapist_required,
     to_patient,
 )
 from alliance.errors import ActionRefused

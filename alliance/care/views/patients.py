@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alliance.accounts.access import requesting_user
+from alliance.accounts.access import requesting_user, therapist_required
 from alliance.accounts.models import User
 from alliance.care import access, actions
 from alliance.care.forms import (
@@ -23,13 +23,12 @@ from alliance.care.forms import (
 from alliance.care.models import Approach, Modality
 from alliance.care.record import patient_record
 from alliance.care.views.common import (
-    HtmxHttpRequest,
     form_page,
     show_refusal,
-    therapist_required,
     to_patient,
 )
 from alliance.errors import ActionRefused
+from alliance.web.htmx import HtmxHttpRequest
 
 
 @therapist_required

@@ -10,19 +10,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alliance.accounts.access import requesting_user
+from alliance.accounts.access import requesting_user, therapist_required
 from alliance.care import access, actions
 from alliance.care.forms import ReasonForm, TaskForm
 from alliance.care.models import TaskKind
 from alliance.care.views.common import (
-    HtmxHttpRequest,
     flash_refusal,
     form_page,
     show_refusal,
-    therapist_required,
     to_patient,
 )
 from alliance.errors import ActionRefused
+from alliance.web.htmx import HtmxHttpRequest
 
 
 @therapist_required

@@ -12,12 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from alliance.accounts.access import role_required
-from alliance.accounts.models import Role
 from alliance.checkins import access
 from alliance.checkins.models import CheckinLink, LinkState
 
-therapist_required = role_required(Role.THERAPIST)
 KIOSK_COOKIE = "alliance_kiosk"
 
 PatientView = Callable[..., HttpResponseBase]

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alliance.accounts.access import requesting_user
+from alliance.accounts.access import requesting_user, therapist_required
 from alliance.checkins import access, actions
 from alliance.checkins.forms import KioskPairForm
-from alliance.checkins.views.common import KIOSK_COOKIE, private, therapist_required
+from alliance.checkins.views.common import KIOSK_COOKIE, private
 from alliance.errors import ActionRefused
 
 POLL_SECONDS = 3

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance.accounts.access import requesting_user
+from alliance.accounts.access import requesting_user, therapist_required
 from alliance.audit.log import record
 from alliance.care import access as care_access
 from alliance.care.models import Goal, GoalStatus, Session
@@ -28,7 +28,7 @@ from alliance.checkins.models import (
     SafetyAlert,
     TaskObjection,
 )
-from alliance.checkins.views.common import private, therapist_required
+from alliance.checkins.views.common import private
 from alliance.errors import ActionRefused
 from alliance.science.instruments import get_instrument, localize
 

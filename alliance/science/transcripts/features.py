@@ -201,3 +201,132 @@ def sparse_dot(
     out = np.zeros((n_rows, coefficients.shape[0]), dtype=np.float32)
     np.add.at(out, rows, values[:, None] * coefficients[:, columns].T)
     return out
+
+
+# ---------------------------------------------------------------------------
+# Bilingual MI cues (English and French), language-independent by construction
+# ---------------------------------------------------------------------------
+
+# Each cue is one pattern matching its English and its French forms, so that a
+# weight learnt on English transcripts applies unchanged to French ones. Texts
+# are lower-cased and typographic apostrophes straightened before matching.
+_CUES: dict[str, str] = {
+    "open_question_word": (
+        r"\b(what|how|why|when|where|which|who|tell me|describe|quoi|comment|pourquoi|quand"
+        r"|où|quel|quelle|quels|quelles|qui|combien|qu'est-ce|parlez-moi|racontez|décrivez)\b"
+    ),
+    "open_question_start": (
+        r"^(so |and |okay,? |ok,? |alors,? |et |donc )?(what|how|why|when|where|which|tell me"
+        r"|quoi|comment|pourquoi|quand|où|quel|quelle|quels|quelles|qu'est-ce|parlez-moi"
+        r"|racontez|que |qu')"
+    ),
+    "closed_question_start": (
+        r"^(so |and |okay,? |ok,? |alors,? |et |donc )?(do|does|did|are|is|was|were|have|has"
+        r"|can|could|would|will|should|est-ce que|avez-vous|êtes-vous|pouvez-vous|voulez-vous"
+        r"|pensez-vous|aimez-vous|allez-vous|faites-vous|vous avez|vous êtes|c'est|y a-t-il)\b"
+    ),
+    "reflection_stem": (
+        r"(it sounds like|sounds like|it seems|seems like|so you|you feel|you're feeling"
+        r"|you are feeling|you're saying|what i'm hearing|if i understand|you think|you're not"
+        r"|on dirait que|on dirait|il semble|si je comprends bien|donc vous|vous vous sentez"
+        r"|vous avez l'impression|vous dites|ce que j'entends|vous pensez|vous n'êtes pas"
+        r"|vous ne )"
+    ),
+    "you_feel_want": (
+        r"\b(you (really )?(feel|want|wish|hope|like|worry|believe|know|think|mean|need))"
+        r"|\b(vous (vous )?(sentez|voulez|souhaitez|espérez|aimez|inquiétez|croyez|savez"
+        r"|pensez|voulez dire|avez besoin))"
+    ),
+    "advice": (
+        r"(you should|you could|you might|you need to|i recommend|i suggest|i'd suggest"
+        r"|i would suggest|my advice|it's important|it is important|research shows|studies"
+        r"|vous devriez|vous pourriez|il faudrait|je vous recommande|je recommande|je suggère"
+        r"|je vous suggère|mon conseil|il est important|c'est important|les études|la recherche)"
+    ),
+    "information": (
+        r"\b(percent|per cent|risk|doctor|medication|dose|studies|research|pour cent|risque"
+        r"|médecin|docteur|médicament|dose|études|recherche)\b"
+    ),
+    "affirmation": (
+        r"(that's great|great|good job|well done|good for you|i appreciate|that's wonderful"
+        r"|impressive|congratulations|c'est super|super|très bien|bravo|félicitations"
+        r"|j'apprécie|c'est formidable|c'est génial|impressionnant)"
+    ),
+    "greeting_thanks": (
+        r"\b(hi|hello|hey|thank you|thanks|welcome|nice to meet|goodbye|bye|see you|bonjour"
+        r"|salut|merci|bienvenue|enchanté|au revoir|à bientôt)\b"
+    ),
+    "backchannel": (
+        r"^(mm+-?hmm+|mhm|uh-huh|yeah|yes|okay|ok|right|sure|alright|hmm+|oh|ah|i see|oui"
+        r"|ouais|d'accord|bien|entendu|je vois|ah bon|hum+)[.,!?\s]*$"
+    ),
+    "permission": (
+        r"(would it be ok|is it ok|would you mind|can i|may i|do you mind|est-ce que je peux"
+        r"|puis-je|je peux vous|ça vous dérange|vous permettez|seriez-vous d'accord)"
+    ),
+    "change_cue": (
+        r"\b(i want to|i need to|i have to|i'm going to|i am going to|i will|i'll|i'd like to"
+        r"|i would like to|i can(?!'t)|i could(?!n't)|i should(?!n't)|i'm ready|i've been trying|i tried|i'm trying"
+        r"|je veux(?! pas)|il faut que|il faudrait que|je dois|je vais|j'aimerais|je voudrais|je peux(?! pas)"
+        r"|je pourrais|je devrais|je suis prêt|je suis prête|j'essaie|j'ai essayé)\b"
+    ),
+    "sustain_cue": (
+        r"(i can't|i cannot|i don't want|i won't|i'm not going to|i don't think i|i like to"
+        r"|i enjoy|i don't see|no way|it's not a problem|not a big deal|je ne peux pas"
+        r"|je peux pas|je ne veux pas|je veux pas|je n'ai pas envie|j'ai pas envie"
+        r"|je ne vais pas|je vais pas|je ne pense pas|j'aime bien|pas question"
+        r"|ce n'est pas un problème|c'est pas un problème|pas grave)"
+    ),
+    "negation": r"(\bnot\b|n't\b|\bnever\b|\bno\b|\bne\b|\bn'|\bpas\b|\bjamais\b|\bnon\b)",
+}
+_CUE_PATTERNS = tuple(re.compile(p) for p in _CUES.values())
+_SECOND_PERSON = re.compile(
+    r"\b(you|your|you're|yours|yourself|vous|votre|vos|tu|toi|ton|ta|tes|t')\b"
+)
+_FIRST_PERSON = re.compile(r"\b(i|me|my|i'm|i've|mine|myself|je|j'|moi|mon|ma|mes|m')\b")
+_FIRST_PLURAL = re.compile(r"\b(we|us|our|we're|nous|notre|nos|on)\b")
+_ANSWER_START = re.compile(r"^(yes|yeah|yep|no|nope|nah|sure|oui|ouais|non|si|bien sûr)\b")
+_WORD = re.compile(r"(?u)\w+")
+
+#: Width of ``cue_features``.
+CUE_FEATURES = 2 * len(_CUES) + 10
+
+
+def _normalised(text: str) -> str:
+    return text.lower().replace("\u2019", "'").replace("\u00a0", " ").strip()
+
+
+def _cues_of(text: str) -> list[float]:
+    text = _normalised(text)
+    words = max(1, len(_WORD.findall(text)))
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+    last = sentences[-1] if sentences else ""
+    return [
+        *(float(bool(pattern.search(text))) for pattern in _CUE_PATTERNS),
+        # Cues in the last sentence: the coded act usually ends the turn.
+        *(float(bool(pattern.search(last))) for pattern in _CUE_PATTERNS),
+        len(_SECOND_PERSON.findall(text)) / words,
+        len(_FIRST_PERSON.findall(text)) / words,
+        len(_FIRST_PLURAL.findall(text)) / words,
+        float(text.count("?")),
+        math.log1p(len(sentences)),
+    ]
+
+
+def cue_features(contexts: Sequence[InContext]) -> FloatArray:
+    """Bilingual cue indicators of the utterance, pronoun rates, and answers to it."""
+    rows = []
+    for context in contexts:
+        following = _normalised(context.following)
+        previous = _normalised(context.previous)
+        rows.append(
+            [
+                *_cues_of(context.text),
+                float(bool(_ANSWER_START.search(following))),
+                float(bool(_CUE_PATTERNS[list(_CUES).index("backchannel")].search(following))),
+                float(bool(_CUE_PATTERNS[list(_CUES).index("change_cue")].search(previous))),
+                float(bool(_CUE_PATTERNS[list(_CUES).index("sustain_cue")].search(previous))),
+                len(_SECOND_PERSON.findall(previous)) / max(1, len(_WORD.findall(previous))),
+            ]
+        )
+    return np.asarray(rows, dtype=np.float32).reshape(len(contexts), CUE_FEATURES)
