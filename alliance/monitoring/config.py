@@ -131,7 +131,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     ),
     _t(
         "goal_ownership_max",
-        _("Goal no longer owned: \u201cstill my goal\u201d at or below"),
+        _("Goal no longer owned: “still my goal” at or below"),
         "Goal-Based Outcomes method (Law); threshold heuristic",
         heuristic=True,
         maximum=10,
@@ -154,7 +154,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     ),
     _t(
         "task_window",
-        _("\u2026 in the last this many ratings of the task"),
+        _("… in the last this many ratings of the task"),
         "Heuristic",
         heuristic=True,
         kind=int,
@@ -196,7 +196,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     ),
     _t(
         "cancellations_window",
-        _("\u2026 in the last this many sessions"),
+        _("… in the last this many sessions"),
         "Heuristic",
         heuristic=True,
         kind=int,
@@ -206,7 +206,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "repair_tolerance_sd",
         _("Repaired when the score is back within this many pooled SDs of its level"),
-        "Heuristic (\u201cno longer a 1-SD dip\u201d)",
+        "Heuristic (“no longer a 1-SD dip”)",
         heuristic=True,
         minimum=0.1,
         maximum=5,

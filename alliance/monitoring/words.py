@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.monitoring.models import RepairStatus, Strategy
 
@@ -20,7 +21,7 @@ PILLAR_NAMES: dict[str, Promise] = {
     "bond": _("the bond"),
     "overall": _("the session overall"),
     "outcome": _("the outcome measure"),
-    "attendance": _("attendance"),
+    "attendance": pgettext_lazy("dimension of the alliance", "attendance"),
 }
 
 RULE_TITLES: dict[str, Promise] = {
