@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.checkins.views import kiosk, patient, therapist
+from alliance.checkins.views import instruments, kiosk, patient, therapist
 
 app_name = "checkins"
 
@@ -38,6 +38,7 @@ urlpatterns = [
         name="acknowledge_alert",
     ),
     path("checkins/patient/<uuid:patient_uuid>/plan/", therapist.plan, name="plan"),
+    path("checkins/instruments/", instruments.instruments, name="instruments"),
     # The waiting-room tablet.
     path("kiosk/", kiosk.home, name="kiosk_home"),
     path("kiosk/pair/", kiosk.pair, name="kiosk_pair"),
