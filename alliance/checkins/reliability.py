@@ -48,7 +48,7 @@ def clinic_answers(clinic: Clinic, instrument: Instrument) -> list[dict[str, flo
         value__isnull=False,
     ).values_list("checkin_id", "item_id", "value")
     for checkin_id, item_id, value in answers:
-        if item_id in numeric:
+        if item_id in numeric and value is not None:  # the filter already excludes None
             rows[checkin_id][item_id] = value
     return list(rows.values())
 
