@@ -28,6 +28,20 @@ from alliance.care.models import (
 )
 
 
+def within_care_team[Model: models.Model](
+    queryset: QuerySet[Model], user: User, *, patient: str = "patient"
+) -> QuerySet[Model]:
+    """The rows whose patient has ``user`` on their care team, in ``user``'s clinic.
+
+    ``patient`` is the lookup path from the rows to their patient
+    (``"episode__patient"`` for sessions). This is the one rule of who sees
+    what: every app scopes its clinical rows through it.
+    """
+    return queryset.filter(
+        **{f"{patient}__clinic_id": user.clinic_id, f"{patient}__care_team__therapist": user}
+    )
+
+
 def patients_for(user: User) -> PatientQuerySet:
     """Every patient ``user`` may see; no audit (callers audit what they show)."""
     return Patient.objects.cared_for_by(user)
@@ -81,9 +95,7 @@ def patient_for(user: User, patient_uuid: uuid.UUID) -> Patient:
 
 
 def _patient_of_episode(user: User) -> QuerySet[Episode]:
-    return Episode.objects.filter(
-        patient__clinic_id=user.clinic_id, patient__care_team__therapist=user
-    ).select_related("patient__clinic")
+    return within_care_team(Episode.objects.all(), user).select_related("patient__clinic")
 
 
 @transaction.atomic
@@ -96,10 +108,9 @@ def episode_for(user: User, episode_uuid: uuid.UUID) -> Episode:
 @transaction.atomic
 def session_for(user: User, session_uuid: uuid.UUID) -> Session:
     session = _get_or_404(
-        Session.objects.filter(
-            episode__patient__clinic_id=user.clinic_id,
-            episode__patient__care_team__therapist=user,
-        ).select_related("episode__patient__clinic"),
+        within_care_team(Session.objects.all(), user, patient="episode__patient").select_related(
+            "episode__patient__clinic"
+        ),
         uuid=session_uuid,
     )
     _audit_read(user, session.episode.patient, session, "session")
@@ -109,10 +120,9 @@ def session_for(user: User, session_uuid: uuid.UUID) -> Session:
 @transaction.atomic
 def goal_for(user: User, goal_uuid: uuid.UUID) -> Goal:
     goal = _get_or_404(
-        Goal.objects.filter(
-            episode__patient__clinic_id=user.clinic_id,
-            episode__patient__care_team__therapist=user,
-        ).select_related("episode__patient__clinic"),
+        within_care_team(Goal.objects.all(), user, patient="episode__patient").select_related(
+            "episode__patient__clinic"
+        ),
         uuid=goal_uuid,
     )
     _audit_read(user, goal.episode.patient, goal, "goal")
@@ -122,10 +132,9 @@ def goal_for(user: User, goal_uuid: uuid.UUID) -> Goal:
 @transaction.atomic
 def task_for(user: User, task_uuid: uuid.UUID) -> Task:
     task = _get_or_404(
-        Task.objects.filter(
-            goal__episode__patient__clinic_id=user.clinic_id,
-            goal__episode__patient__care_team__therapist=user,
-        ).select_related("goal__episode__patient__clinic"),
+        within_care_team(Task.objects.all(), user, patient="goal__episode__patient").select_related(
+            "goal__episode__patient__clinic"
+        ),
         uuid=task_uuid,
     )
     _audit_read(user, task.goal.episode.patient, task, "task")

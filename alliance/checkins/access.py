@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from alliance.accounts.models import User
+from alliance.care.access import within_care_team
 from alliance.care.models import Goal, GoalStatus, Task, TaskStatus
 from alliance.checkins.models import (
     Channel,
@@ -77,9 +78,7 @@ def kiosk_for(user: User, device_uuid: uuid.UUID) -> KioskDevice:
 
 
 def links_of_user(user: User) -> QuerySet[CheckinLink]:
-    return CheckinLink.objects.filter(
-        patient__clinic_id=user.clinic_id, patient__care_team__therapist=user
-    )
+    return within_care_team(CheckinLink.objects.all(), user)
 
 
 @transaction.atomic
@@ -97,18 +96,12 @@ def link_for(user: User, link_uuid: uuid.UUID) -> CheckinLink:
 
 def alerts_for(user: User) -> QuerySet[SafetyAlert]:
     """Unacknowledged safety alerts of the patients ``user`` cares for."""
-    return SafetyAlert.objects.filter(
-        acknowledged_at__isnull=True,
-        patient__clinic_id=user.clinic_id,
-        patient__care_team__therapist=user,
-    )
+    return within_care_team(SafetyAlert.objects.filter(acknowledged_at__isnull=True), user)
 
 
 def alert_for(user: User, alert_uuid: uuid.UUID) -> SafetyAlert:
     alert = (
-        SafetyAlert.objects.filter(
-            patient__clinic_id=user.clinic_id, patient__care_team__therapist=user, uuid=alert_uuid
-        )
+        within_care_team(SafetyAlert.objects.filter(uuid=alert_uuid), user)
         .select_related("patient__clinic", "checkin__session")
         .first()
     )

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from alliance.accounts.models import User
 from alliance.audit.log import record
-from alliance.care.access import patient_for, patients_for
+from alliance.care.access import patient_for, patients_for, within_care_team
 from alliance.monitoring.models import Repair
 
 __all__ = ["patient_for", "patients_for", "repair_for"]
@@ -23,9 +23,7 @@ __all__ = ["patient_for", "patients_for", "repair_for"]
 @transaction.atomic
 def repair_for(user: User, repair_uuid: uuid.UUID) -> Repair:
     repair = (
-        Repair.objects.filter(
-            patient__clinic_id=user.clinic_id, patient__care_team__therapist=user, uuid=repair_uuid
-        )
+        within_care_team(Repair.objects.filter(uuid=repair_uuid), user)
         .select_related("patient__clinic", "session", "addressed_session")
         .first()
     )

@@ -10,14 +10,12 @@ from django.http import Http404
 
 from alliance.accounts.models import User
 from alliance.audit.log import record
+from alliance.care.access import within_care_team
 from alliance.transcripts.models import Transcript
 
 
 def transcripts_for(user: User) -> QuerySet[Transcript]:
-    return Transcript.objects.filter(
-        session__episode__patient__clinic_id=user.clinic_id,
-        session__episode__patient__care_team__therapist=user,
-    )
+    return within_care_team(Transcript.objects.all(), user, patient="session__episode__patient")
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.models import User
+from alliance.care.access import within_care_team
 from alliance.care.models import Patient
 from alliance.transcripts.models import Role, Transcript, TranscriptStatus, Utterance
 
@@ -87,10 +88,7 @@ def for_patient(patient: Patient) -> QuerySet[Transcript]:
 
 
 def for_therapist(user: User) -> QuerySet[Transcript]:
-    return _coded().filter(
-        session__episode__patient__clinic_id=user.clinic_id,
-        session__episode__patient__care_team__therapist=user,
-    )
+    return within_care_team(_coded(), user, patient="session__episode__patient")
 
 
 def _coded() -> QuerySet[Transcript]:
