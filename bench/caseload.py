@@ -10,7 +10,7 @@ test client (the whole request: middleware, queries, template).
     .venv/bin/python bench/caseload.py --patients 100 --runs 10
 
 Goal: ≤ 150 ms server time and a number of queries that does not depend on
-the number of patients. Figures: ``bench/caseload.md``.
+the number of patients. Figures: ``bench/README.md``.
 """
 
 from __future__ import annotations
