@@ -22,7 +22,7 @@ from uuid import UUID
 from django.utils import timezone
 
 from alliance.care.models import Attendance, GoalStatus, Patient, Session
-from alliance.checkins.actions import THERAPIST_INSTRUMENT, _store_scores
+from alliance.checkins.actions import THERAPIST_INSTRUMENT, store_scores
 from alliance.checkins.models import (
     Channel,
     Checkin,
@@ -165,14 +165,14 @@ def _patient_checkin(
         )
     if index % 4 == 0:
         _write(checkin, "phq-9", history.phq9(index, count))
-    _store_scores(checkin, [])
+    store_scores(checkin, [])
     return checkin
 
 
 def _mirror(history: History, session: Session, index: int, rupture_at: int) -> None:
     checkin = _checkin(session, Respondent.THERAPIST, 0.1)
     _write(checkin, THERAPIST_INSTRUMENT, history.alliance_answers(index, rupture_at, mirror=True))
-    _store_scores(checkin, [])
+    store_scores(checkin, [])
 
 
 def _pending_link(session: Session, *, refused: bool) -> None:
@@ -196,7 +196,7 @@ def _safety_alert(checkin: Checkin) -> None:
         item_id="self_harm",
         defaults={"value": 1.0, "instrument_version": get_instrument("phq-9").version},
     )
-    _store_scores(checkin, [])
+    store_scores(checkin, [])
     SafetyAlert.objects.create(
         patient=checkin.patient,
         checkin=checkin,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.models import User
 from alliance.care.models import Attendance, Patient, Session
-from alliance.checkins.actions import _store_scores
+from alliance.checkins.actions import store_scores
 from alliance.checkins.models import Checkin, CheckinStatus, Respondent, Response
 from alliance.demo.registry import DemoContext, demo_step
 from alliance.monitoring import actions
@@ -58,7 +58,7 @@ def _rupture(patient: Patient, moment: datetime, pillar: str, words: str, by: Us
     for row in rows:
         row.checkin, row.instrument_id, row.instrument_version = checkin, "alliance-checkin", "1.0"
     Response.objects.bulk_create(rows)
-    _store_scores(checkin, [])
+    store_scores(checkin, [])
 
 
 def _window(patient: Patient) -> tuple[datetime, timedelta] | None:
