@@ -6,8 +6,6 @@ Keyword-only arguments, an explicit actor (``by=`` a clinic member, or
 and codes only, never a name or free text.
 """
 
-import logging
-
 from alliance.checkins.actions._common import PATIENT_LINK, SaveResult
 from alliance.checkins.actions.checkin import (
     PILLAR_COLUMNS,
@@ -46,8 +44,6 @@ from alliance.checkins.actions.space import (
     propose_goal,
     record_patient_view,
 )
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "PATIENT_LINK",

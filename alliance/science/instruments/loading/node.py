@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from alliance.science.errors import InputError, Location
 from alliance.science.instruments.model import LocalizedText
-
-T = TypeVar("T")
 
 # Ids are used as CSV column names and FHIR linkIds: keep them plain. They must
 # start with a letter so that a column named "3" always means item number 3.
