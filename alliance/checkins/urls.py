@@ -42,6 +42,8 @@ urlpatterns = [
     # The waiting-room tablet.
     path("kiosk/", kiosk.home, name="kiosk_home"),
     path("kiosk/pair/", kiosk.pair, name="kiosk_pair"),
+    path("checkins/tablets/", kiosk.devices, name="kiosk_devices"),
+    path("checkins/tablets/<uuid:device_uuid>/unpair/", kiosk.unpair, name="kiosk_unpair"),
     path("kiosk/poll/", kiosk.poll, name="kiosk_poll"),
     path("kiosk/done/", kiosk.done, name="kiosk_done"),
 ]

@@ -10,12 +10,16 @@ the back button lead only to the neutral screen.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.accounts.access import requesting_user, therapist_required
 from alliance.checkins import access, actions
@@ -89,3 +93,25 @@ def poll(request: HttpRequest) -> HttpResponseBase:
     if token or request.GET.get("from") == "done":
         return private(HttpResponse(status=204, headers={"HX-Redirect": target}))
     return private(HttpResponse(status=204))
+
+
+@therapist_required
+@require_GET
+def devices(request: HttpRequest) -> HttpResponse:
+    """The clinic's paired tablets, so that a lost or replaced one can be unpaired."""
+    user = requesting_user(request)
+    tablets = access.kiosks_for(user).select_related("paired_by").order_by("name")
+    return render(request, "checkins/kiosk/devices.html", {"tablets": tablets})
+
+
+@therapist_required
+@require_POST
+def unpair(request: HttpRequest, device_uuid: uuid.UUID) -> HttpResponse:
+    user = requesting_user(request)
+    device = access.kiosk_for(user, device_uuid)
+    actions.unpair_kiosk(device=device, by=user)
+    messages.success(
+        request,
+        _("The tablet %(name)s is unpaired: it no longer opens anything.") % {"name": device.name},
+    )
+    return redirect("checkins:kiosk_devices")
