@@ -39,21 +39,17 @@ from alliance.checkins.models import (
 from alliance.demo.registry import DemoContext, demo_step
 from alliance.science.instruments import get_instrument
 
+# Read from the instruments, so the demo always answers the items that exist.
+_CHECKIN = get_instrument("alliance-checkin")
 PILLAR_ITEMS = {
-    "goal": ("goal", "goal_shared"),
-    "task": ("task", "task_useful"),
-    "bond": ("bond", "bond_respect"),
+    pillar: tuple(item.id for item in _CHECKIN.items_of_pillar(pillar))
+    for pillar in ("goal", "task", "bond")
 }
-PHQ9_ITEMS = (
-    "interest",
-    "mood",
-    "sleep",
-    "energy",
-    "appetite",
-    "self_worth",
-    "concentration",
-    "psychomotor",
-    "self_harm",
+_PHQ9 = get_instrument("phq-9")
+PHQ9_ITEMS = tuple(_PHQ9.scoring.total_items)  # the nine scored items
+# Demo symptoms never touch the safety item: the one safety alert is planted on purpose.
+PHQ9_SYMPTOM_ITEMS = tuple(
+    item for item in PHQ9_ITEMS if item not in {rule.item for rule in _PHQ9.safety}
 )
 
 
@@ -96,7 +92,7 @@ class History:
         target = 16 - 9 * index / max(count - 1, 1)
         answers = dict.fromkeys(PHQ9_ITEMS, 0.0)
         for _ in range(round(target)):
-            item = self.rng.choice(PHQ9_ITEMS[:8])
+            item = self.rng.choice(PHQ9_SYMPTOM_ITEMS)
             answers[item] = min(3.0, answers[item] + 1)
         answers["difficulty"] = 1.0
         return answers
