@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +25,17 @@ from alliance.errors import ActionRefused
 from alliance.web.htmx import HtmxHttpRequest
 
 
+def _task_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The task form's values, as the create and update actions take them."""
+    return {
+        "goal": data["goal"],
+        "kind": TaskKind(data["kind"]),
+        "title": data["title"],
+        "description": data["description"],
+        "due_on": data["due_on"],
+    }
+
+
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def new_task(request: HttpRequest, episode_uuid: uuid.UUID) -> HttpResponse:
@@ -35,14 +47,7 @@ def new_task(request: HttpRequest, episode_uuid: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.create_task(
-                goal=data["goal"],
-                kind=TaskKind(data["kind"]),
-                title=data["title"],
-                description=data["description"],
-                due_on=data["due_on"],
-                by=user,
-            )
+            actions.create_task(**_task_fields(data), by=user)
         except ActionRefused as refusal:
             show_refusal(request, form, refusal)
         else:
@@ -70,15 +75,7 @@ def edit_task(request: HttpRequest, task_uuid: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.update_task(
-                task=task,
-                goal=data["goal"],
-                kind=TaskKind(data["kind"]),
-                title=data["title"],
-                description=data["description"],
-                due_on=data["due_on"],
-                by=user,
-            )
+            actions.update_task(task=task, **_task_fields(data), by=user)
         except ActionRefused as refusal:
             show_refusal(request, form, refusal)
         else:
