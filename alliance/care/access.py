@@ -9,6 +9,7 @@ record exists — and write the read to the audit trail.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
@@ -28,23 +29,25 @@ from alliance.care.models import (
 )
 
 
-def within_care_team[Model: models.Model](
-    queryset: QuerySet[Model], user: User, *, patient: str = "patient"
-) -> QuerySet[Model]:
+def within_care_team[Rows: QuerySet[Any]](
+    queryset: Rows, user: User, *, patient: str = "patient"
+) -> Rows:
     """The rows whose patient has ``user`` on their care team, in ``user``'s clinic.
 
     ``patient`` is the lookup path from the rows to their patient
-    (``"episode__patient"`` for sessions). This is the one rule of who sees
-    what: every app scopes its clinical rows through it.
+    (``"episode__patient"`` for sessions; ``""`` for patients themselves).
+    This is the one rule of who sees what: every app scopes its clinical rows
+    through it.
     """
+    prefix = f"{patient}__" if patient else ""
     return queryset.filter(
-        **{f"{patient}__clinic_id": user.clinic_id, f"{patient}__care_team__therapist": user}
+        **{f"{prefix}clinic_id": user.clinic_id, f"{prefix}care_team__therapist": user}
     )
 
 
 def patients_for(user: User) -> PatientQuerySet:
     """Every patient ``user`` may see; no audit (callers audit what they show)."""
-    return Patient.objects.cared_for_by(user)
+    return within_care_team(Patient.objects.all(), user, patient="")
 
 
 def _audit_read(user: User, patient: Patient, target: object, what: str) -> None:

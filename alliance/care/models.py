@@ -45,10 +45,6 @@ class Author(models.TextChoices):
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def cared_for_by(self, user: User) -> PatientQuerySet:
-        """Patients whose care team includes ``user``, in ``user``'s clinic only."""
-        return self.filter(clinic_id=user.clinic_id, care_team__therapist=user)
-
     def search(self, text: str) -> PatientQuerySet:
         text = text.strip()
         return self.filter(display_name__icontains=text) if text else self
