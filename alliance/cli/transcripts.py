@@ -234,7 +234,7 @@ def handle_evaluate(args: argparse.Namespace) -> int:
             location=Location(file=str(args.file)),
         )
     language = args.language or detect_language(u.text for u in utterances)
-    report = evaluate_labelled(utterances, path="en" if language == "en" else "multi")
+    report = evaluate_labelled(utterances, language=language)
     if args.json:
         print(json.dumps({"language": language, **report.as_dict()}, indent=2))
     else:

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from alliance.science.errors import InputError, Location
 from alliance.science.transcripts.features import Turn
+from alliance.science.transcripts.language import Language
 from alliance.science.transcripts.model import (
     BEHAVIOURS,
     CLIENT_TALK,
@@ -178,13 +179,11 @@ def evaluate_labelled(
     model: TranscriptModel | None = None,
     encoder: Encoder | None = None,
     *,
-    path: str = "en",
+    language: Language = "en",
 ) -> EvaluationReport:
-    """Code ``utterances`` (English path ``"en"``, multilingual ``"multi"``) and compare."""
+    """Code ``utterances`` with the path of ``language`` and compare with their labels."""
     turns = [Turn(u.role, u.text, u.conversation) for u in utterances]
-    coded = code_utterances(
-        turns, language="en" if path == "en" else "fr", model=model, encoder=encoder
-    )
+    coded = code_utterances(turns, language=language, model=model, encoder=encoder)
     return compare(utterances, coded)
 
 

@@ -16,11 +16,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+#: A sparse matrix as (row, column, value) triples.
+SparseRows = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]
 
 #: Width of one sentence embedding (multilingual USE v3).
 EMBEDDING_SIZE = 512
@@ -166,14 +169,14 @@ class TfidfVocabulary:
         )
         return cls(terms, idf)
 
+    @cached_property
     def index(self) -> dict[str, int]:
+        # Building it takes ~50 ms; the shipped model keeps its vocabularies for the process.
         return {term: i for i, term in enumerate(self.terms)}
 
-    def transform(
-        self, texts: Sequence[str], index: dict[str, int] | None = None
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+    def transform(self, texts: Sequence[str]) -> SparseRows:
         """Sparse rows as (row, column, value) triples, each row L2-normalised."""
-        index = index if index is not None else self.index()
+        index = self.index
         rows, columns, values = [], [], []
         for row, text in enumerate(texts):
             counts = Counter(index[t] for t in ngrams(text) if t in index)
@@ -191,11 +194,7 @@ class TfidfVocabulary:
         return np.concatenate(rows), np.concatenate(columns), np.concatenate(values)
 
 
-def sparse_dot(
-    triples: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray],
-    n_rows: int,
-    coefficients: FloatArray,
-) -> FloatArray:
+def sparse_dot(triples: SparseRows, n_rows: int, coefficients: FloatArray) -> FloatArray:
     """``X @ coefficients.T`` for a sparse X given as triples; coefficients: (classes, terms)."""
     rows, columns, values = triples
     out = np.zeros((n_rows, coefficients.shape[0]), dtype=np.float32)

@@ -9,9 +9,10 @@ with per-class decision weights tuned for macro-F1, so that rare classes are
 not drowned by frequent ones. Indicators should sum the probabilities, not
 count labels.
 
-Two paths share one interface: English uses the sentence encoder and TF-IDF
-word n-grams; French (and any other language) uses the encoder alone, which
-was trained on English but is multilingual.
+One path per language shares one interface: the multilingual sentence
+encoder and TF-IDF word n-grams of that language. The English path is trained
+on AnnoMI's expert-coded utterances; the French path on the team's faithful
+French translation of the same utterances, expert labels carried over.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ from alliance.science.errors import InputError
 from alliance.science.transcripts.features import (
     FloatArray,
     InContext,
+    SparseRows,
     TfidfVocabulary,
     Turn,
     dense_features,
     in_context,
     sparse_dot,
 )
-from alliance.science.transcripts.language import Language, detect_language
+from alliance.science.transcripts.language import LANGUAGES, Language, detect_language
 
 #: The two roles a coded utterance may have.
 ROLES = ("therapist", "client")
@@ -91,24 +93,22 @@ class Encoder(Protocol):
 
 @dataclass(frozen=True)
 class LinearHead:
-    """A calibrated multinomial logistic regression over dense (+ optional TF-IDF) features."""
+    """A calibrated multinomial logistic regression over dense and TF-IDF features."""
 
     classes: tuple[str, ...]
     dense_coefficients: FloatArray  # (classes, dense features)
     intercept: FloatArray  # (classes,)
     temperature: float
     decision_weights: FloatArray  # (classes,) multiply probabilities before argmax
-    text_coefficients: FloatArray | None = None  # (classes, terms) for the utterance's TF-IDF
-    previous_coefficients: FloatArray | None = None  # (classes, terms) for the previous turn's
+    text_coefficients: FloatArray  # (classes, terms) for the utterance's TF-IDF
+    previous_coefficients: FloatArray  # (classes, terms) for the previous turn's
 
     def probabilities(
-        self, dense: FloatArray, text_tfidf: Any = None, previous_tfidf: Any = None
+        self, dense: FloatArray, text_tfidf: SparseRows, previous_tfidf: SparseRows
     ) -> FloatArray:
         logits = dense @ self.dense_coefficients.T + self.intercept
-        if self.text_coefficients is not None and text_tfidf is not None:
-            logits += sparse_dot(text_tfidf, len(dense), self.text_coefficients)
-        if self.previous_coefficients is not None and previous_tfidf is not None:
-            logits += sparse_dot(previous_tfidf, len(dense), self.previous_coefficients)
+        logits += sparse_dot(text_tfidf, len(dense), self.text_coefficients)
+        logits += sparse_dot(previous_tfidf, len(dense), self.previous_coefficients)
         return softmax(logits / self.temperature)
 
     def decide(self, probabilities: FloatArray) -> npt.NDArray[np.int64]:
@@ -123,25 +123,24 @@ def softmax(logits: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class CodingPath:
-    """The heads of one path (English or multilingual) and its TF-IDF vocabularies, if any."""
+    """The heads of one language's path and its TF-IDF vocabularies."""
 
     behaviour: LinearHead
     miti: LinearHead
     client: LinearHead
-    text_vocabulary: TfidfVocabulary | None = None
-    previous_vocabulary: TfidfVocabulary | None = None
+    text_vocabulary: TfidfVocabulary
+    previous_vocabulary: TfidfVocabulary
 
 
 @dataclass(frozen=True)
 class TranscriptModel:
-    """The shipped model: an English path and a multilingual path, and its metadata."""
+    """The shipped model: one coding path per language, and its metadata."""
 
-    english: CodingPath
-    multilingual: CodingPath
+    paths: dict[Language, CodingPath]
     metadata: dict[str, Any]
 
-    def path_for(self, language: str) -> CodingPath:
-        return self.english if language == "en" else self.multilingual
+    def path_for(self, language: Language) -> CodingPath:
+        return self.paths[language]
 
 
 WEIGHTS_PACKAGE = "alliance.science.transcripts.weights"
@@ -164,7 +163,7 @@ def _load_shipped_model() -> TranscriptModel:
 def model_from_arrays(weights: dict[str, FloatArray], metadata: dict[str, Any]) -> TranscriptModel:
     """Build the model from named arrays and the JSON metadata (also used by training)."""
 
-    def head(prefix: str, with_text: bool) -> LinearHead:
+    def head(prefix: str) -> LinearHead:
         spec = metadata["heads"][prefix]
         return LinearHead(
             classes=tuple(spec["classes"]),
@@ -172,10 +171,8 @@ def model_from_arrays(weights: dict[str, FloatArray], metadata: dict[str, Any]) 
             intercept=weights[f"{prefix}.intercept"].astype(np.float32),
             temperature=float(spec["temperature"]),
             decision_weights=np.asarray(spec["decision_weights"], dtype=np.float32),
-            text_coefficients=weights[f"{prefix}.text"].astype(np.float32) if with_text else None,
-            previous_coefficients=weights[f"{prefix}.previous"].astype(np.float32)
-            if with_text
-            else None,
+            text_coefficients=weights[f"{prefix}.text"].astype(np.float32),
+            previous_coefficients=weights[f"{prefix}.previous"].astype(np.float32),
         )
 
     def vocabulary(name: str) -> TfidfVocabulary:
@@ -183,17 +180,16 @@ def model_from_arrays(weights: dict[str, FloatArray], metadata: dict[str, Any]) 
             tuple(metadata["vocabularies"][name]), weights[f"idf.{name}"].astype(np.float32)
         )
 
-    english = CodingPath(
-        head("en.behaviour", True),
-        head("en.miti", True),
-        head("en.client", True),
-        vocabulary("text"),
-        vocabulary("previous"),
-    )
-    multilingual = CodingPath(
-        head("multi.behaviour", False), head("multi.miti", False), head("multi.client", False)
-    )
-    return TranscriptModel(english, multilingual, metadata)
+    def path(language: Language) -> CodingPath:
+        return CodingPath(
+            head(f"{language}.behaviour"),
+            head(f"{language}.miti"),
+            head(f"{language}.client"),
+            vocabulary(f"{language}.text"),
+            vocabulary(f"{language}.previous"),
+        )
+
+    return TranscriptModel({language: path(language) for language in LANGUAGES}, metadata)
 
 
 # ---------------------------------------------------------------------------
@@ -262,14 +258,8 @@ def code_batch(
     turns: Sequence[Turn], contexts: Sequence[InContext], path: CodingPath, encoder: Encoder
 ) -> list[CodedUtterance]:
     dense = dense_features(contexts, encoder)
-    text_tfidf = previous_tfidf = None
-    if path.text_vocabulary is not None and path.previous_vocabulary is not None:
-        text_tfidf = path.text_vocabulary.transform(
-            [c.text for c in contexts], _vocabulary_index(path, "text")
-        )
-        previous_tfidf = path.previous_vocabulary.transform(
-            [c.previous for c in contexts], _vocabulary_index(path, "previous")
-        )
+    text_tfidf = path.text_vocabulary.transform([c.text for c in contexts])
+    previous_tfidf = path.previous_vocabulary.transform([c.previous for c in contexts])
     behaviour = path.behaviour.probabilities(dense, text_tfidf, previous_tfidf)
     miti = compose_miti(behaviour, path.miti.probabilities(dense, text_tfidf, previous_tfidf))
     client = path.client.probabilities(dense, text_tfidf, previous_tfidf)
@@ -309,19 +299,6 @@ def decide_miti(
     allowed = BEHAVIOUR_INDEX_OF_MITI[None, :] == behaviour_choice[:, None]
     scores = np.where(allowed, miti * weights, -1.0)
     return np.argmax(scores, axis=1)
-
-
-_INDEX_CACHE: dict[tuple[int, str], dict[str, int]] = {}
-
-
-def _vocabulary_index(path: CodingPath, name: str) -> dict[str, int]:
-    # Building the term index takes ~50 ms; keep it for the model's lifetime.
-    key = (id(path), name)
-    if key not in _INDEX_CACHE:
-        vocabulary = path.text_vocabulary if name == "text" else path.previous_vocabulary
-        assert vocabulary is not None
-        _INDEX_CACHE[key] = vocabulary.index()
-    return _INDEX_CACHE[key]
 
 
 def coded_therapist(

@@ -4,10 +4,14 @@ Run from the repository root (scikit-learn is a development dependency)::
 
     python -m alliance.science.transcripts.training ../shared/data/annomi/utterances_train_dev.csv
 
-It fits every head on the ``train`` split, calibrates and tunes it on
-predictions cross-validated by ``series`` (GroupKFold: related conversations
-never straddle folds), writes ``weights/model.npz`` and ``weights/model.json``,
-then prints the ``dev`` figures, which are never used for any choice.
+It fits every head of each language's path on the ``train`` split — English
+on AnnoMI itself, French on the team's translation of the same utterances
+(``research/transcripts/french_train.csv``, expert labels carried over) —,
+calibrates and tunes it on predictions cross-validated by ``series``
+(GroupKFold: related conversations never straddle folds), writes
+``weights/model.npz`` and ``weights/model.json``, then prints the ``dev``
+figures (English ``dev`` split; French evaluation set), which are never used
+for any choice.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from alliance.science.transcripts.features import (
     dense_features,
     in_context,
 )
+from alliance.science.transcripts.language import LANGUAGES, Language
 from alliance.science.transcripts.model import (
     BEHAVIOUR_OF_MITI,
     BEHAVIOURS,
@@ -46,12 +51,14 @@ from alliance.science.transcripts.model import (
 SEED = 20260101
 FOLDS = 5
 # Inverse regularisation of the logistic regressions, chosen by cross-validation on train.
-REGULARISATION = {"en": 1.0, "multi": 1.0}
+REGULARISATION = 1.0
 # The previous turn's words count half as much as the utterance's own.
 PREVIOUS_TFIDF_SCALE = 0.5
 DECISION_WEIGHT_STEPS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
 WEIGHTS_DIRECTORY = Path(__file__).with_name("weights")
+FRENCH_TRAIN = Path("research/transcripts/french_train.csv")
+FRENCH_EVALUATION = Path("research/transcripts/french_eval.csv")
 
 IntArray = npt.NDArray[np.int64]
 
@@ -102,13 +109,11 @@ def fit_vocabularies(contexts: Sequence[InContext]) -> Vocabularies:
 
 
 def design_matrix(
-    dense: FloatArray, contexts: Sequence[InContext], vocabularies: Vocabularies | None
+    dense: FloatArray, contexts: Sequence[InContext], vocabularies: Vocabularies
 ) -> Any:
-    """Dense features, then (English path) TF-IDF of the utterance and of the previous turn."""
+    """Dense features, then TF-IDF of the utterance and of the previous turn."""
     from scipy import sparse
 
-    if vocabularies is None:
-        return dense
     blocks = [sparse.csr_matrix(dense)]
     for vocabulary, texts, scale in (
         (vocabularies.text, [c.text for c in contexts], 1.0),
@@ -135,11 +140,11 @@ class FittedHead:
     out_of_fold: FloatArray  # calibrated cross-validated probabilities on train
 
 
-def fit_logistic(matrix: Any, labels: Sequence[str], regularisation: float) -> Any:
+def fit_logistic(matrix: Any, labels: Sequence[str]) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(
-        C=regularisation, max_iter=3000, class_weight="balanced", random_state=SEED
+        C=REGULARISATION, max_iter=3000, class_weight="balanced", random_state=SEED
     ).fit(matrix, labels)
 
 
@@ -148,7 +153,6 @@ def out_of_fold_logits(
     contexts: Sequence[InContext],
     labels: Sequence[str],
     groups: Sequence[str],
-    path: str,
 ) -> FloatArray:
     """Logits for each training utterance from a model that never saw its series."""
     from sklearn.model_selection import GroupKFold
@@ -159,11 +163,9 @@ def out_of_fold_logits(
     for fit_rows, held_rows in GroupKFold(FOLDS).split(dense, label_array, np.asarray(groups)):
         fit_contexts = [contexts[i] for i in fit_rows]
         held_contexts = [contexts[i] for i in held_rows]
-        vocabularies = fit_vocabularies(fit_contexts) if path == "en" else None
+        vocabularies = fit_vocabularies(fit_contexts)
         model = fit_logistic(
-            design_matrix(dense[fit_rows], fit_contexts, vocabularies),
-            label_array[fit_rows],
-            REGULARISATION[path],
+            design_matrix(dense[fit_rows], fit_contexts, vocabularies), label_array[fit_rows]
         )
         held_logits = model.decision_function(
             design_matrix(dense[held_rows], held_contexts, vocabularies)
@@ -260,17 +262,16 @@ def fit_head(
     contexts: Sequence[InContext],
     labels: Sequence[str],
     groups: Sequence[str],
-    path: str,
     score: Callable[[IntArray, IntArray], float],
-    vocabularies: Vocabularies | None,
+    vocabularies: Vocabularies,
 ) -> FittedHead:
     classes = tuple(sorted(set(labels)))
     label_indices = np.array([classes.index(label) for label in labels], dtype=np.int64)
-    logits = out_of_fold_logits(dense, contexts, labels, groups, path)
+    logits = out_of_fold_logits(dense, contexts, labels, groups)
     temperature = fit_temperature(logits, label_indices)
     calibrated = softmax_rows(logits / temperature)
     decision_weights = tune_decision_weights(calibrated, label_indices, score)
-    final = fit_logistic(design_matrix(dense, contexts, vocabularies), labels, REGULARISATION[path])
+    final = fit_logistic(design_matrix(dense, contexts, vocabularies), labels)
     assert tuple(final.classes_) == classes
     return FittedHead(
         classes,
@@ -301,14 +302,13 @@ def labels_for(prefix: str, utterances: Sequence[LabelledUtterance]) -> list[str
 
 
 def train_path(
-    path: str,
+    language: Language,
     utterances: Sequence[LabelledUtterance],
     contexts: Sequence[InContext],
     dense: FloatArray,
     vocabularies: Vocabularies,
 ) -> dict[str, FittedHead]:
-    """The behaviour, MITI and client heads of one path (``"en"`` or ``"multi"``)."""
-    path_vocabularies = vocabularies if path == "en" else None
+    """The behaviour, MITI and client heads of one language's path."""
     heads = {}
     for task, score in (
         ("behaviour", behaviour_score),
@@ -317,17 +317,18 @@ def train_path(
     ):
         role = "client" if task == "client" else "therapist"
         rows = [i for i, u in enumerate(utterances) if u.role == role]
-        heads[f"{path}.{task}"] = fit_head(
+        heads[f"{language}.{task}"] = fit_head(
             dense[rows],
             [contexts[i] for i in rows],
-            labels_for(f"{path}.{task}", utterances),
+            labels_for(f"{language}.{task}", utterances),
             [utterances[i].series for i in rows],
-            path,
             score,
-            path_vocabularies,
+            vocabularies,
         )
-    heads[f"{path}.miti"] = tune_composed_miti(
-        heads[f"{path}.behaviour"], heads[f"{path}.miti"], labels_for(f"{path}.miti", utterances)
+    heads[f"{language}.miti"] = tune_composed_miti(
+        heads[f"{language}.behaviour"],
+        heads[f"{language}.miti"],
+        labels_for(f"{language}.miti", utterances),
     )
     return heads
 
@@ -360,40 +361,38 @@ class TrainedModel:
     out_of_fold: dict[str, tuple[FloatArray, IntArray]]
 
 
-def train(utterances: Sequence[LabelledUtterance], encoder: Encoder) -> TrainedModel:
-    """Fit the English and multilingual heads on ``utterances`` (the train split)."""
-    contexts = in_context(turns_of(utterances))
-    dense = dense_features(contexts, encoder)
-    vocabularies = fit_vocabularies(contexts)
-    arrays: dict[str, FloatArray] = {
-        "idf.text": vocabularies.text.idf,
-        "idf.previous": vocabularies.previous.idf,
-    }
+def train(
+    training_sets: dict[Language, Sequence[LabelledUtterance]], encoder: Encoder
+) -> TrainedModel:
+    """Fit each language's path on its utterances (the train split, or its translation)."""
+    arrays: dict[str, FloatArray] = {}
     heads: dict[str, Any] = {}
+    terms: dict[str, list[str]] = {}
     out_of_fold: dict[str, tuple[FloatArray, IntArray]] = {}
-    for path in ("en", "multi"):
-        exported = train_path(path, utterances, contexts, dense, vocabularies)
-        for prefix, head in exported.items():
-            export_head(
-                prefix, head, dense.shape[1], vocabularies if path == "en" else None, arrays, heads
-            )
+    for language in LANGUAGES:
+        utterances = training_sets[language]
+        contexts = in_context(turns_of(utterances))
+        dense = dense_features(contexts, encoder)
+        vocabularies = fit_vocabularies(contexts)
+        for name, vocabulary in (("text", vocabularies.text), ("previous", vocabularies.previous)):
+            arrays[f"idf.{language}.{name}"] = vocabulary.idf
+            terms[f"{language}.{name}"] = list(vocabulary.terms)
+        for prefix, head in train_path(language, utterances, contexts, dense, vocabularies).items():
+            export_head(prefix, head, dense.shape[1], vocabularies, arrays, heads)
             truth = labels_for(prefix, utterances)
             out_of_fold[prefix] = (
                 head.out_of_fold,
                 np.array([head.classes.index(x) for x in truth]),
             )
     metadata = {
-        "format": 1,
+        "format": 2,
         "heads": heads,
-        "vocabularies": {
-            "text": list(vocabularies.text.terms),
-            "previous": list(vocabularies.previous.terms),
-        },
+        "vocabularies": terms,
         "training": {
             "seed": SEED,
             "folds": FOLDS,
             "regularisation": REGULARISATION,
-            "n_utterances": len(utterances),
+            "n_utterances": {language: len(training_sets[language]) for language in LANGUAGES},
         },
     }
     return TrainedModel(model_from_arrays(arrays, metadata), arrays, metadata, out_of_fold)
@@ -403,19 +402,16 @@ def export_head(
     prefix: str,
     head: FittedHead,
     n_dense: int,
-    vocabularies: Vocabularies | None,
+    vocabularies: Vocabularies,
     arrays: dict[str, FloatArray],
     heads: dict[str, Any],
 ) -> None:
     """Split the coefficient matrix back into its dense and TF-IDF blocks."""
     arrays[f"{prefix}.dense"] = head.coefficients[:, :n_dense]
     arrays[f"{prefix}.intercept"] = head.intercept
-    if vocabularies is not None:
-        n_text = len(vocabularies.text.terms)
-        arrays[f"{prefix}.text"] = head.coefficients[:, n_dense : n_dense + n_text]
-        arrays[f"{prefix}.previous"] = (
-            head.coefficients[:, n_dense + n_text :] * PREVIOUS_TFIDF_SCALE
-        )
+    n_text = len(vocabularies.text.terms)
+    arrays[f"{prefix}.text"] = head.coefficients[:, n_dense : n_dense + n_text]
+    arrays[f"{prefix}.previous"] = head.coefficients[:, n_dense + n_text :] * PREVIOUS_TFIDF_SCALE
     heads[prefix] = {
         "classes": list(head.classes),
         "temperature": head.temperature,
@@ -442,25 +438,57 @@ def save(trained: TrainedModel, directory: Path = WEIGHTS_DIRECTORY) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from alliance.science.transcripts.evaluation import evaluate_labelled, format_report
     from alliance.science.transcripts.model import default_encoder
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("data", type=Path, help="AnnoMI utterances CSV (the shared data's format)")
+    parser.add_argument(
+        "--french", type=Path, default=FRENCH_TRAIN, help=f"default: {FRENCH_TRAIN}"
+    )
+    parser.add_argument(
+        "--french-evaluation",
+        type=Path,
+        default=FRENCH_EVALUATION,
+        help=f"default: {FRENCH_EVALUATION}",
+    )
     parser.add_argument("--output", type=Path, default=WEIGHTS_DIRECTORY)
     args = parser.parse_args(argv)
     utterances = read_annomi(args.data)
+    french = read_annomi(args.french)
+    if any(u.split != "train" for u in french):
+        parser.error(f"{args.french} must hold translations of the train split only")
     encoder = caching_encoder(default_encoder())
-    trained = train([u for u in utterances if u.split == "train"], encoder)
+    trained = train({"en": [u for u in utterances if u.split == "train"], "fr": french}, encoder)
     save(trained, args.output)
     print(json.dumps(cross_validated_figures(trained), indent=2))
-    dev = [u for u in utterances if u.split == "dev"]
-    for language in ("en", "multi"):
-        report = evaluate_labelled(dev, trained.model, encoder, path=language)
-        print(f"# dev, {language} path\n{format_report(report)}")
+    print_held_out_figures(trained, utterances, args.french_evaluation, encoder)
     return 0
+
+
+def print_held_out_figures(
+    trained: TrainedModel,
+    utterances: Sequence[LabelledUtterance],
+    french_evaluation: Path,
+    encoder: Encoder,
+) -> None:
+    """The figures of the model card: never used for any choice."""
+    from alliance.science.transcripts.evaluation import evaluate_labelled, format_report
+
+    dev = [u for u in utterances if u.split == "dev"]
+    sets: list[tuple[str, Sequence[LabelledUtterance], Language]] = [
+        ("dev split, English path", dev, "en"),
+        ("French evaluation set, French path", read_labelled(french_evaluation), "fr"),
+        (
+            "French evaluation set's English originals, English path",
+            read_labelled(french_evaluation, text_column="utterance_text_en"),
+            "en",
+        ),
+    ]
+    for title, labelled, language in sets:
+        report = evaluate_labelled(labelled, trained.model, encoder, language=language)
+        print(f"# {title}\n{format_report(report)}")
 
 
 def cross_validated_figures(trained: TrainedModel) -> dict[str, float]:
