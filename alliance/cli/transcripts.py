@@ -75,16 +75,12 @@ def add_transcript_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def read_bytes(path: Path) -> bytes:
-    from alliance.science.transcripts.parsing import MAX_TRANSCRIPT_BYTES
+    from alliance.science.transcripts.parsing import MAX_TRANSCRIPT_BYTES, too_large
 
     try:
-        if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
-            raise InputError(
-                f"The file is too large (the limit is {MAX_TRANSCRIPT_BYTES // 1024} kB).",
-                code="transcript_too_large",
-                location=Location(file=str(path)),
-                params={"size": path.stat().st_size, "limit": MAX_TRANSCRIPT_BYTES},
-            )
+        size = path.stat().st_size
+        if size > MAX_TRANSCRIPT_BYTES:  # checked before reading: the file may be huge
+            raise too_large(size, Location(file=str(path)))
         return path.read_bytes()
     except OSError as error:
         raise InputError(
@@ -96,6 +92,7 @@ def read_bytes(path: Path) -> bytes:
 
 def load_turns(args: argparse.Namespace) -> tuple[Transcript, list[Turn], list[str]]:
     """The transcript, its turns with roles, and the therapist's name(s)."""
+    from alliance.science.transcripts.checks import require_two_speakers
     from alliance.science.transcripts.parsing import parse_transcript
     from alliance.science.transcripts.speakers import (
         roles_if_labelled,
@@ -108,7 +105,10 @@ def load_turns(args: argparse.Namespace) -> tuple[Transcript, list[Turn], list[s
     is_csv = args.file.suffix.lower() in (".csv", ".tsv")
     transcript = parse_transcript(data, args.file.name, merge_turns=not is_csv)
     if roles_if_labelled(transcript) and not args.therapist:
-        return transcript, turns_from_roles(transcript), ["therapist"]
+        turns = turns_from_roles(transcript)
+        require_two_roles(turns)
+        return transcript, turns, ["therapist"]
+    require_two_speakers(transcript)
     therapists = args.therapist or [suggest_therapist(transcript) or ""]
     if not args.therapist:
         print(
@@ -117,6 +117,29 @@ def load_turns(args: argparse.Namespace) -> tuple[Transcript, list[Turn], list[s
             file=sys.stderr,
         )
     return transcript, turns_from_transcript(transcript, therapists), therapists
+
+
+def require_two_roles(turns: Sequence[Turn]) -> None:
+    """A CSV whose speaker column says therapist/client needs both roles."""
+    from alliance.science.transcripts.checks import one_speaker
+
+    roles = {turn.role for turn in turns}
+    if len(roles) == 1:
+        raise one_speaker(roles.pop())
+
+
+def warn_if_unpunctuated(transcript: Transcript) -> list[str]:
+    """The warnings on the transcript ("no_punctuation"), also said on the error output."""
+    from alliance.science.transcripts.checks import lacks_punctuation
+
+    if not lacks_punctuation([utterance.text for utterance in transcript.utterances]):
+        return []
+    print(
+        "alliance: warning: the transcript has almost no punctuation (speech recognition?); "
+        "questions are recognised by their '?', so they may be missed.",
+        file=sys.stderr,
+    )
+    return ["no_punctuation"]
 
 
 def code_with_progress(turns: Sequence[Turn], language: str | None) -> list[CodedUtterance]:
@@ -138,6 +161,7 @@ def handle_code(args: argparse.Namespace) -> int:
     from alliance.science.transcripts.model import BEHAVIOURS, CLIENT_TALK, MITI_CODES
 
     transcript, turns, _ = load_turns(args)
+    warn_if_unpunctuated(transcript)
     coded = code_with_progress(turns, args.language)
     header = ["conversation", "utterance", "speaker", "text", "behaviour", "miti", "client_talk"]
     # Prefixed: "other" and "therapist_input" are both behaviours and MITI codes.
@@ -186,11 +210,26 @@ def write_csv(output: Path | None, header: list[str], rows: list[list[Any]]) -> 
     if output is None:
         sys.stdout.write(buffer.getvalue())
         return
+    try:
+        write_atomically(output, buffer.getvalue())
+    except OSError as error:
+        raise InputError(
+            f"The output file cannot be written ({error.strerror or error}).",
+            code="file_unwritable",
+            location=Location(file=str(output)),
+        ) from error
+
+
+def write_atomically(output: Path, text: str) -> None:
     # Written next to the target, then renamed: a failed run never leaves half a file.
-    handle, temporary = tempfile.mkstemp(dir=output.parent or Path("."), suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-        file.write(buffer.getvalue())
-    os.replace(temporary, output)
+    handle, temporary = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def handle_summary(args: argparse.Namespace) -> int:
@@ -198,6 +237,7 @@ def handle_summary(args: argparse.Namespace) -> int:
     from alliance.science.transcripts.language import detect_language
 
     transcript, turns, therapists = load_turns(args)
+    warnings = warn_if_unpunctuated(transcript)
     language = args.language or detect_language(turn.text for turn in turns)
     coded = code_with_progress(turns, language)
     indicators = session_indicators(
@@ -212,6 +252,7 @@ def handle_summary(args: argparse.Namespace) -> int:
         "speakers": list(transcript.speakers),
         "therapist": therapists,
         "indicators": indicators.as_dict(),
+        "warnings": warnings,
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     return 0
@@ -226,7 +267,7 @@ def handle_evaluate(args: argparse.Namespace) -> int:
     from alliance.science.transcripts.language import detect_language
 
     text = read_bytes(args.file).decode("utf-8-sig", errors="replace")
-    utterances = read_labelled(text, text_column=args.text_column)
+    utterances = read_labelled(text, text_column=args.text_column, name=str(args.file))
     if not utterances:
         raise InputError(
             "The labelled CSV has no rows.",

@@ -48,10 +48,13 @@ class LabelledUtterance:
 
 
 def read_labelled(
-    source: Path | str, *, text_column: str = "utterance_text"
+    source: Path | str, *, text_column: str = "utterance_text", name: str | None = None
 ) -> list[LabelledUtterance]:
-    """A labelled CSV (path or its text), sorted by conversation and utterance order."""
-    name = str(source) if isinstance(source, Path) else "labelled.csv"
+    """A labelled CSV (path or its text), sorted by conversation and utterance order.
+
+    ``name`` is the file's name in errors, when ``source`` is its text.
+    """
+    name = name or (str(source) if isinstance(source, Path) else "labelled.csv")
     text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [

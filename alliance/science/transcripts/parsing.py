@@ -27,6 +27,7 @@ from alliance.science.transcripts.encoding import decode_bytes
 #: text (a DOCX a little more); 10 MB leaves room for very long sessions and
 #: stops a wrong file early.
 MAX_TRANSCRIPT_BYTES = 10 * 1024 * 1024
+MEGABYTE = 1024 * 1024
 
 #: Formats recognised, by the file extensions that name them.
 FORMAT_BY_EXTENSION = {
@@ -45,6 +46,8 @@ SUPPORTED_EXTENSIONS = tuple(sorted(FORMAT_BY_EXTENSION))
 # A speaker name is short; a longer prefix before a colon is a sentence.
 MAX_SPEAKER_NAME_LENGTH = 60
 MAX_SPEAKER_NAME_WORDS = 6
+# The speaker of text that comes before any name (or of a CSV row without one).
+UNKNOWN_SPEAKER = "Unknown"
 
 
 @dataclass(frozen=True)
@@ -109,33 +112,78 @@ def parse_transcript(data: bytes, filename: str, *, merge_turns: bool = True) ->
 
 def check_size(data: bytes, location: Location) -> None:
     if len(data) > MAX_TRANSCRIPT_BYTES:
-        raise InputError(
-            f"The file is too large ({len(data) // 1024} kB; the limit is "
-            f"{MAX_TRANSCRIPT_BYTES // 1024} kB). Split it into sessions.",
-            code="transcript_too_large",
-            location=location,
-            params={"size": len(data), "limit": MAX_TRANSCRIPT_BYTES},
-        )
+        raise too_large(len(data), location)
     if not data.strip():
         raise InputError("The transcript is empty.", code="transcript_empty", location=location)
+
+
+def too_large(size: int, location: Location) -> InputError:
+    # In MB, like the web page: nobody thinks of "10240 kB".
+    return InputError(
+        f"The file is too large ({size / MEGABYTE:.1f} MB; the limit is "
+        f"{MAX_TRANSCRIPT_BYTES // MEGABYTE} MB). Split it into sessions.",
+        code="transcript_too_large",
+        location=location,
+        params={"size": size, "limit": MAX_TRANSCRIPT_BYTES},
+    )
 
 
 # ---------------------------------------------------------------------------
 # Format and encoding
 # ---------------------------------------------------------------------------
 
-# Files people mistake for transcripts, recognised by their first bytes.
-BINARY_SIGNATURES = (b"%PDF", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+# Files people mistake for transcripts, or rename to .txt, recognised by their
+# first bytes: what they are ("detected" in the error) and what to do instead.
+# A zip (PK\x03\x04) is not here: it is read as .docx.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "pdf"),
+    (b"\xd0\xcf\x11\xe0", "doc"),  # OLE: Word 97–2003 .doc (or .xls, .msg)
+    (b"{\\rtf", "rtf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),  # JPEG
+    (b"GIF8", "image"),
+    (b"II*\x00", "image"),  # TIFF, as scanners write
+    (b"MM\x00*", "image"),
+    (b"ID3\x02", "recording"),  # MP3, by its ID3 tag version
+    (b"ID3\x03", "recording"),
+    (b"ID3\x04", "recording"),
+    (b"OggS", "recording"),
+    (b"fLaC", "recording"),
+    (b"\x1aE\xdf\xa3", "recording"),  # WebM, Matroska
+)
+DETECTED_KINDS = {  # what the file is, and what to do instead
+    "pdf": (
+        "a PDF document",
+        "Export the transcript from the tool that made it as .vtt, .docx or .txt, or copy its "
+        "text into a .txt file.",
+    ),
+    "doc": ("an old Word document (.doc)", "Open it in Word or LibreOffice and save it as .docx."),
+    "rtf": ("an RTF document", "Open it in Word or LibreOffice and save it as .docx or .txt."),
+    "image": (
+        "an image",
+        "Alliance reads transcripts as text, not scans or screenshots: export the transcript as "
+        ".vtt, .docx or .txt.",
+    ),
+    "recording": (
+        "an audio or video recording",
+        "Alliance reads the transcript of a session, not its recording: export the transcript "
+        "(.vtt, .docx or .txt) from the tool that recorded it.",
+    ),
+}
 
 
 def detect_format(data: bytes, filename: str, location: Location) -> str:
-    """Choose the format from the extension, or from the content when there is none."""
+    """Choose the format from the content when it is binary, else from the extension."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(b"PK\x03\x04"):
         return "docx"  # a zip: trust the content over a wrong extension
+    # Before the extension: a PDF renamed .txt must be called a PDF, not undecodable text.
+    detected = binary_kind(data)
+    if detected:
+        raise unsupported_format(extension, location, detected=detected)
     if extension in FORMAT_BY_EXTENSION and FORMAT_BY_EXTENSION[extension] != "docx":
         return FORMAT_BY_EXTENSION[extension]
-    if (extension and extension not in FORMAT_BY_EXTENSION) or data.startswith(BINARY_SIGNATURES):
+    if extension and extension not in FORMAT_BY_EXTENSION:
         raise unsupported_format(extension, location)
     if extension == "docx":
         raise InputError(
@@ -146,13 +194,37 @@ def detect_format(data: bytes, filename: str, location: Location) -> str:
     return sniff_text_format(data)
 
 
-def unsupported_format(extension: str, location: Location) -> InputError:
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is ("pdf", "doc", "rtf", "image", "recording"), or None for text."""
+    for signature, kind in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    # These carry their signature a few bytes in: WAV/AVI and MP4/M4A/MOV.
+    if data.startswith(b"RIFF") and data[8:12] in (b"WAVE", b"AVI "):
+        return "recording"
+    if data[4:8] == b"ftyp":
+        return "recording"
+    return None
+
+
+def unsupported_format(
+    extension: str, location: Location, *, detected: str | None = None
+) -> InputError:
+    params = {
+        "extension": extension,
+        "detected": detected or "",  # what the content is, when it is recognised
+        "supported": ", ".join(SUPPORTED_EXTENSIONS),
+    }
+    if detected:
+        what, advice = DETECTED_KINDS[detected]
+        message = f"This file is {what}, which is not supported. {advice}"
+    else:
+        message = (
+            f"This file type ({extension or 'unknown'}) is not supported. Export the transcript "
+            "as WebVTT (.vtt), SubRip (.srt), Word (.docx), plain text (.txt) or CSV (.csv)."
+        )
     return InputError(
-        f"This file type ({extension or 'unknown'}) is not supported. Export the transcript as "
-        "WebVTT (.vtt), SubRip (.srt), Word (.docx), plain text (.txt) or CSV (.csv).",
-        code="transcript_unsupported_format",
-        location=location,
-        params={"extension": extension, "supported": ", ".join(SUPPORTED_EXTENSIONS)},
+        message, code="transcript_unsupported_format", location=location, params=params
     )
 
 
@@ -174,9 +246,12 @@ CUE_TIMING = re.compile(rf"^\s*({TIMESTAMP})\s*-->\s*({TIMESTAMP})")
 VOICE_TAG = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 MARKUP_TAG = re.compile(r"</?[^>]{0,80}>")
 # "Name: text" where the name may hold colons not followed by a space
-# ("Dr. Smith (00:01:02): text", "Client:A: text").
-SPEAKER_PREFIX = re.compile(r"^\s*(?P<name>(?:[^:\n]|:(?=\S)){1,80}?)\s*:\s+(?P<text>.*)$")
-SPEAKER_PREFIX_NO_TEXT = re.compile(r"^\s*(?P<name>(?:[^:\n]|:(?=\S)){1,80}?)\s*:\s*$")
+# ("Dr. Smith (00:01:02): text", "Client:A: text"). French puts a space, often
+# a no-break one, before the colon ("Psy : text"; \s matches it); Chinese and
+# Japanese keyboards type a full-width colon, usually without a space after.
+SPEAKER_NAME = r"(?P<name>(?:[^:\uff1a\n]|:(?=\S)){1,80}?)"
+SPEAKER_PREFIX = re.compile(rf"^\s*{SPEAKER_NAME}\s*(?::\s+|\uff1a\s*)(?P<text>.*)$")
+SPEAKER_PREFIX_NO_TEXT = re.compile(rf"^\s*{SPEAKER_NAME}\s*[:\uff1a]\s*$")
 EMBEDDED_TIMESTAMP = re.compile(rf"[\[(]?\s*{TIMESTAMP}\s*[\])]?")
 LEADING_TIMESTAMP = re.compile(rf"^\s*[\[(]?\s*(?P<time>{TIMESTAMP})\s*[\])]?\s*[-–—|]?\s*")
 TIMESTAMP_LINE = re.compile(rf"^\s*[\[(]?\s*(?P<time>{TIMESTAMP})\s*[\])]?\s*$")
@@ -195,11 +270,76 @@ def parse_seconds(timestamp: str) -> float:
     return seconds
 
 
+NAME_DECORATION = " \t-–—|*_>#"
+BRACKET_PAIRS = {"(": ")", "[": "]"}
+OPENING_BRACKET = {closing: opening for opening, closing in BRACKET_PAIRS.items()}
+EMPTY_BRACKET_PAIR = re.compile(r"\(\s*\)|\[\s*\]")  # the innermost of any empty pairs
+
+
 def clean_speaker_name(name: str) -> str:
-    """Drop timestamps and markup from a speaker name and normalise its spaces."""
+    """Drop timestamps, markup and decoration from a speaker name; normalise its spaces.
+
+    Brackets that belong to the name stay ("Élodie R. (patiente)", "Therapist
+    [Dr Roy]"); only a stray one at an end, or a pair around the whole name
+    ("[Therapist]"), is decoration. Every step is linear: a voice tag may hold
+    a name of any length.
+    """
     name = EMBEDDED_TIMESTAMP.sub(" ", MARKUP_TAG.sub(" ", name))
-    name = name.strip(" \t-–—|[]()*_>#")
-    return " ".join(name.split())
+    name = " ".join(drop_empty_brackets(name).split())
+    return strip_name_decoration(name)
+
+
+def drop_empty_brackets(name: str) -> str:
+    """Remove bracket pairs that hold only spaces, as a removed "(00:01:02 )" may leave."""
+    if not EMPTY_BRACKET_PAIR.search(name):
+        return name  # nearly always: skip the walk through the name
+    dropped: set[int] = set()
+    open_brackets: list[tuple[int, bool]] = []  # (index, holds something)
+    for index, char in enumerate(name):
+        if char in BRACKET_PAIRS:
+            open_brackets.append((index, False))
+        elif open_brackets and OPENING_BRACKET.get(char) == name[open_brackets[-1][0]]:
+            opening, holds_something = open_brackets.pop()
+            if not holds_something:
+                dropped.update((opening, index))
+            elif open_brackets:
+                open_brackets[-1] = (open_brackets[-1][0], True)
+        elif not char.isspace() and open_brackets:
+            open_brackets[-1] = (open_brackets[-1][0], True)
+    return "".join(" " if index in dropped else char for index, char in enumerate(name))
+
+
+def strip_name_decoration(name: str) -> str:
+    """Strip decoration, stray end brackets and pairs around the whole name, layer by layer."""
+    partners = bracket_partners(name) if any(b in name for b in "()[]") else {}
+    start, end = 0, len(name)  # what is left: name[start:end]
+    while start < end:
+        first, last = name[start], name[end - 1]
+        if first in NAME_DECORATION or (first in BRACKET_PAIRS and partners.get(start, end) >= end):
+            start += 1  # "**Anna", "(Client"
+        elif last in NAME_DECORATION or (
+            last in OPENING_BRACKET and partners.get(end - 1, -1) < start
+        ):
+            end -= 1  # "Client)"
+        elif first in BRACKET_PAIRS and partners.get(start) == end - 1:
+            start, end = start + 1, end - 1  # "[Therapist]"
+        else:
+            break
+    return name[start:end]
+
+
+def bracket_partners(text: str) -> dict[int, int]:
+    """Each bracket's partner (both ways); unbalanced brackets have none. Kinds pair apart."""
+    partners: dict[int, int] = {}
+    for opening, closing in BRACKET_PAIRS.items():
+        open_indices: list[int] = []
+        for index, char in enumerate(text):
+            if char == opening:
+                open_indices.append(index)
+            elif char == closing and open_indices:
+                partner = open_indices.pop()
+                partners[partner], partners[index] = index, partner
+    return partners
 
 
 def looks_like_speaker_name(name: str) -> bool:
@@ -310,7 +450,7 @@ def require_speakers(utterances: list[Utterance], location: Location) -> list[Ut
             location=location,
         )
     # Text before the first named speaker is kept under an explicit label.
-    return [u if u.speaker else replace(u, speaker="Unknown") for u in utterances]
+    return [u if u.speaker else replace(u, speaker=UNKNOWN_SPEAKER) for u in utterances]
 
 
 # ---------------------------------------------------------------------------
@@ -324,14 +464,17 @@ class _Line:
     text: str
     time: float | None
     header: bool = False  # a "Name  0:03" or "Name:" line: the text comes after
+    timed_header: bool = False  # "Name  0:03": a name for sure, even if it speaks once
+    written: str = ""  # the line as written, kept if its "speaker" turns out to be a word
 
 
 def parse_plain_text(text: str, location: Location) -> list[Utterance]:
     """``Name: text`` lines, ``Name  0:03`` headers, timestamp lines and cue-like blocks.
 
     A prefix before a colon counts as a speaker only if it recurs (or the
-    transcript is very short): "Well: I think…" must not become a speaker.
-    Lines without a speaker continue the current turn.
+    transcript is very short): "Well: I think…" must not become a speaker
+    (see :func:`recurring_speakers`). Lines without a speaker continue the
+    current turn.
     """
     if sum(1 for line in text.splitlines() if CUE_TIMING.match(line)) >= 2:
         return parse_cues(text, location)
@@ -356,24 +499,36 @@ def classify_line(raw: str) -> _Line:
     header = NAME_THEN_TIME.match(line)
     if header and looks_like_speaker_name(clean_speaker_name(header.group("name"))):
         name = clean_speaker_name(header.group("name"))
-        return _Line(name, "", parse_seconds(header.group("time")), header=True)
+        time = parse_seconds(header.group("time"))
+        return _Line(name, "", time, header=True, timed_header=True, written=line)
     speaker, rest = split_speaker(line)
     if speaker is not None:
         time = time if time is not None else time_in_prefix(line)
-    return _Line(speaker, rest.strip(), time, header=speaker is not None and not rest.strip())
+    return _Line(
+        speaker, rest.strip(), time, header=speaker is not None and not rest.strip(), written=line
+    )
 
 
 def time_in_prefix(line: str) -> float | None:
-    prefix = line.split(": ", 1)[0]
+    prefix = re.split(r":\s|\uff1a", line, maxsplit=1)[0]
     match = re.search(TIMESTAMP, prefix)
     return parse_seconds(match.group(0)) if match else None
 
 
 def recurring_speakers(lines: Sequence[_Line]) -> set[str]:
+    """The prefixes that name speakers.
+
+    Once two names recur, a prefix seen on a single line is a word of the
+    current speaker ("Bref : on avance.", "Well: I think so"), not a third
+    person. Without two recurring names, a short transcript keeps every name
+    ("A: Hi?" / "B: Hello."). A "Name  0:03" header always names a speaker.
+    """
     counts = Counter(line.speaker for line in lines if line.speaker)
-    if len(counts) <= 3 or sum(counts.values()) <= 3:
+    recurring = {name for name, count in counts.items() if count >= 2}
+    certain = {line.speaker for line in lines if line.speaker and line.timed_header}
+    if len(recurring) < 2 and (len(counts) <= 3 or sum(counts.values()) <= 3):
         return set(counts)
-    return {name for name, count in counts.items() if count >= 2}
+    return recurring | certain
 
 
 def assemble_turns(lines: Iterable[_Line], known: set[str]) -> list[Utterance]:
@@ -382,7 +537,7 @@ def assemble_turns(lines: Iterable[_Line], known: set[str]) -> list[Utterance]:
     pending_time: float | None = None
     for line in lines:
         if line.speaker not in known and line.speaker is not None:
-            line = _Line(None, f"{line.speaker}: {line.text}".strip(), line.time)
+            line = _Line(None, line.written, line.time)
         if line.time is not None and (line.speaker or not line.text):
             pending_time = line.time
         if line.speaker is not None:
@@ -494,13 +649,20 @@ def csv_columns(header: Sequence[str], location: Location) -> dict[str, int]:
             found[role] = index
     for required in ("speaker", "text"):
         if required not in found:
-            raise InputError(
-                f"The CSV file needs a '{required}' column (found: {', '.join(names)}).",
-                code="transcript_csv_missing_column",
-                location=location,
-                params={"column": required, "found": names},
-            )
+            raise missing_column(required, names, location)
     return found
+
+
+def missing_column(required: str, found: Sequence[str], location: Location) -> InputError:
+    accepted = ", ".join(CSV_COLUMNS[required])
+    return InputError(
+        f"The CSV file needs a {required} column, named one of: {accepted} "
+        f"(found: {', '.join(found) or 'no column names'}).",
+        code="transcript_csv_missing_column",
+        location=location,
+        # "column" is the older name of "missing", kept for callers that read it.
+        params={"missing": required, "accepted": accepted, "column": required, "found": found},
+    )
 
 
 def csv_utterance(
@@ -511,7 +673,7 @@ def csv_utterance(
         return row[index].strip() if index is not None and index < len(row) else ""
 
     return Utterance(
-        speaker=cell("speaker") or "Unknown",
+        speaker=cell("speaker") or UNKNOWN_SPEAKER,
         text=" ".join(cell("text").split()),
         start=optional_seconds(cell("start"), replace(location, row=number, field="start")),
         end=optional_seconds(cell("end"), replace(location, row=number, field="end")),

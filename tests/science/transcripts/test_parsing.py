@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliance.science.errors import InputError
+from alliance.science.transcripts.checks import lacks_punctuation, require_two_speakers
 from alliance.science.transcripts.parsing import (
+    BINARY_SIGNATURES,
     MAX_TRANSCRIPT_BYTES,
     Transcript,
+    clean_speaker_name,
     parse_transcript,
 )
 from alliance.science.transcripts.speakers import (
@@ -161,6 +164,75 @@ def test_otter_style_headers_with_times() -> None:
     assert [u.start for u in transcript.utterances] == [3.0, 10.0]
 
 
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("Élodie R. (patiente): Je ne sais pas.", "Élodie R. (patiente)"),
+        ("Therapist [Dr Roy]: How are you?", "Therapist [Dr Roy]"),
+        ("[Therapist]: How are you?", "Therapist"),
+        ("(Client: Fine.", "Client"),
+        ("Client): Fine.", "Client"),
+        ("**Client (00:01:05)**: Fine.", "Client"),
+        ("Speaker 1 (Thérapeute) [00:01:02]: Bonjour.", "Speaker 1 (Thérapeute)"),
+        (">> Anna: Hello.", "Anna"),
+    ],
+)
+def test_balanced_brackets_belong_to_the_name(line: str, speaker: str) -> None:
+    text = f"{line}\nOther: Yes.\n"
+    assert parse_transcript(text.encode(), "x.txt").speakers == (speaker, "Other")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Psy\uff1a bonjour, comment allez-vous ?",  # full-width colon (Chinese, Japanese input)
+        "Psy\uff1abonjour, comment allez-vous ?",
+        "Psy : bonjour, comment allez-vous ?",  # French typography
+        "Psy\u00a0: bonjour, comment allez-vous ?",  # no-break space
+        "Psy\u202f:\u00a0bonjour, comment allez-vous ?",  # narrow no-break space
+    ],
+)
+def test_colons_of_every_typography(line: str) -> None:
+    text = f"{line}\nPatiente\uff1a Ça va.\n"
+    assert pairs(parse_transcript(text.encode(), "x.txt")) == [
+        ("Psy", "bonjour, comment allez-vous ?"),
+        ("Patiente", "Ça va."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "one_off",
+    ["Bref : on avance.", "Well: I think so", "Bon\uff1a d'accord"],
+)
+def test_a_prefix_seen_once_is_not_a_third_speaker(one_off: str) -> None:
+    text = (
+        "Psy : Qu'est-ce qui vous amène ?\nPatiente : Je dors mal.\n"
+        f"Psy : Depuis quand ?\nPatiente : Depuis l'été.\n{one_off}\nPsy : Je vois.\n"
+    )
+    transcript = parse_transcript(text.encode(), "x.txt")
+    assert transcript.speakers == ("Psy", "Patiente")
+    assert transcript.utterances[3].text == f"Depuis l'été. {one_off}"  # as written
+
+
+def test_a_one_off_speaker_with_a_timed_header_is_kept() -> None:
+    # "Name  0:03" headers are speaker names for sure: a visitor speaking once stays a speaker.
+    text = "Jane  0:03\nHello.\nBob  0:10\nHi.\nJane  0:15\nSo?\nBob  0:20\nOK.\nAnn  0:25\nBye.\n"
+    assert parse_transcript(text.encode(), "otter.txt").speakers == ("Jane", "Bob", "Ann")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A: Hi?\nB: Hello.\n",
+        "A: Hi?\nB: Hello.\nC: Hey.\n",
+        "Therapist: Hi?\nClient: Hello.\nTherapist: How are you?\n",
+    ],
+)
+def test_short_transcripts_keep_every_name(text: str) -> None:
+    transcript = parse_transcript(text.encode(), "x.txt")
+    assert len(transcript.speakers) == len({line.split(":")[0] for line in text.splitlines()})
+
+
 def test_a_sentence_with_a_colon_is_not_a_speaker() -> None:
     text = "A: Hi.\nB: Hello.\nA: How are you?\nB: Honestly: not great.\nA: I see.\n"
     transcript = parse_transcript(text.encode(), "x.txt")
@@ -238,6 +310,19 @@ def test_csv_without_text_column_names_the_column() -> None:
         parse_transcript(b"speaker,words\nA,hi\n", "x.csv")
     assert error.value.code == "transcript_csv_missing_column"
     assert error.value.params["column"] == "text"
+    assert error.value.params["missing"] == "text"
+    assert "utterance_text" in error.value.params["accepted"]
+    assert "texte" in error.value.message
+    assert "words" in error.value.message  # what was found
+
+
+def test_csv_without_speaker_column_lists_the_accepted_names() -> None:
+    with pytest.raises(InputError) as error:
+        parse_transcript(b"qui;texte\nA;salut\n", "x.csv")
+    assert error.value.params["missing"] == "speaker"
+    accepted = error.value.params["accepted"].split(", ")
+    assert {"speaker", "interlocutor", "locuteur"} <= set(accepted)
+    assert "locuteur" in error.value.message
 
 
 # --- Refusals -----------------------------------------------------------------
@@ -250,6 +335,7 @@ def test_csv_without_text_column_names_the_column() -> None:
         (b"   \n\n", "x.vtt", "transcript_empty"),
         (b"%PDF-1.7 ...", "x.pdf", "transcript_unsupported_format"),
         (b"%PDF-1.7 ...", "upload", "transcript_unsupported_format"),
+        (b"%PDF-1.7 ...", "x.txt", "transcript_unsupported_format"),
         (b"\x00\x01\x02\x03\x04\x05\x06\x07" * 20, "x.txt", "transcript_undecodable"),
         (b"WEBVTT\n\n", "x.vtt", "transcript_empty"),
     ],
@@ -260,11 +346,55 @@ def test_refusals_have_stable_codes(data: bytes, filename: str, code: str) -> No
     assert error.value.code == code
 
 
+@pytest.mark.parametrize(
+    ("data", "detected"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "pdf"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "doc"),
+        (b"{\\rtf1\\ansi\\deff0 {\\fonttbl}Therapist: Hello.}", "rtf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image"),
+        (b"ID3\x04\x00\x00\x00\x00", "recording"),
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", "recording"),
+        (b"\x00\x00\x00\x20ftypisom\x00\x00", "recording"),
+        (b"OggS\x00\x02", "recording"),
+    ],
+)
+@pytest.mark.parametrize("filename", ["session.txt", "session.csv", "session.vtt", "session"])
+def test_a_renamed_binary_file_is_named_for_what_it_is(
+    data: bytes, detected: str, filename: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        parse_transcript(data, filename)
+    assert error.value.code == "transcript_unsupported_format"
+    assert error.value.params["detected"] == detected
+    assert error.value.params["extension"] == filename.partition(".")[2]
+    assert "UTF-8" not in error.value.message
+
+
+def test_a_pdf_named_txt_says_it_is_a_pdf() -> None:
+    with pytest.raises(InputError) as error:
+        parse_transcript(b"%PDF-1.4 ...", "session.txt")
+    assert error.value.params == {
+        "extension": "txt",
+        "detected": "pdf",
+        "supported": "csv, docx, md, srt, text, tsv, txt, vtt, webvtt",
+    }
+    assert "PDF" in error.value.message
+
+
+def test_text_that_merely_starts_like_a_signature_is_read() -> None:
+    text = "RIFF: a speaker name.\nB: Hello.\nRIFF: Bye.\n"
+    assert parse_transcript(text.encode(), "x.txt").speakers == ("RIFF", "B")
+
+
 def test_size_limit() -> None:
     with pytest.raises(InputError) as error:
         parse_transcript(b"A: hi\n" * (MAX_TRANSCRIPT_BYTES // 6 + 1), "big.txt")
     assert error.value.code == "transcript_too_large"
     assert error.value.params["limit"] == MAX_TRANSCRIPT_BYTES
+    assert "10 MB" in error.value.message
+    assert "kB" not in error.value.message
 
 
 # --- Speakers -----------------------------------------------------------------
@@ -317,3 +447,80 @@ def test_no_text_crashes_the_parser(text: str, filename: str, encoding: str) -> 
         return
     assert transcript.utterances
     assert all(u.text.strip() for u in transcript.utterances)
+
+
+# Speaker lines as people write them: brackets, decorations, timestamps, every colon.
+NAME_PIECES = st.sampled_from(
+    [
+        "Anna",
+        "Dr",
+        "R.",
+        "Élodie",
+        "(patiente)",
+        "[Dr Roy]",
+        "(",
+        ")",
+        "[",
+        "]",
+        "**",
+        ">>",
+        "-",
+        "00:01:02",
+        "[00:01]",
+        "(1:02)",
+        "Psy",
+        "Well",
+        "\u00a0",
+        "<v",
+        ">",
+    ]
+)
+COLONS = st.sampled_from(
+    [": ", " : ", "\u00a0: ", "\u202f:\u00a0", "\uff1a", "\uff1a ", ":", "  0:03\n"]
+)
+SPEAKER_LINE = st.tuples(
+    st.lists(NAME_PIECES, min_size=1, max_size=4).map(" ".join),
+    COLONS,
+    st.text(alphabet=st.sampled_from(list("ab ?.…!:\uff1a()[]")), max_size=20),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(SPEAKER_LINE, max_size=30),
+    filename=st.sampled_from(["x.txt", "x.vtt", "x.docx.txt", "upload"]),
+)
+def test_no_speaker_line_crashes_the_parser_or_the_checks(lines: list[str], filename: str) -> None:
+    try:
+        transcript = parse_transcript("\n".join(lines).encode(), filename)
+    except InputError:
+        return
+    assert all(u.speaker.strip() and u.text.strip() for u in transcript.utterances)
+    assert all(clean_speaker_name(name) == name for name in transcript.speakers)
+    with contextlib.suppress(InputError):
+        require_two_speakers(transcript)
+    assert lacks_punctuation([u.text for u in transcript.utterances]) in (True, False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    signature=st.sampled_from(
+        [signature for signature, _ in BINARY_SIGNATURES] + [b"RIFF\0\0\0\0WAVE", b"\0\0\0\0ftyp"]
+    ),
+    rest=st.binary(max_size=200),
+    filename=st.sampled_from(["x.txt", "x.csv", "x.vtt", "x.srt", "x.docx", "x.pdf", "x"]),
+)
+def test_binary_files_are_refused_whatever_their_name(
+    signature: bytes, rest: bytes, filename: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        parse_transcript(signature + rest, filename)
+    assert error.value.code == "transcript_unsupported_format"
+    assert error.value.params["detected"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ()[]*->#:0123.\u00a0<v>")), max_size=30))
+def test_cleaning_a_speaker_name_twice_changes_nothing(name: str) -> None:
+    once = clean_speaker_name(name)
+    assert clean_speaker_name(once) == once

@@ -89,3 +89,94 @@ def test_bad_input_exits_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "not supported" in capsys.readouterr().err
     assert main(["transcripts", "summary", str(tmp_path / "missing.vtt")]) == 2
     assert main(["transcripts", "code", str(tmp_path / "scan.pdf"), "--therapist", "X"]) == 2
+
+
+def test_an_unwritable_output_is_a_clean_error(
+    session_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "missing" / "dir" / "coded.csv"
+    assert main(["transcripts", "code", str(session_file), "-o", str(output)]) == 2
+    error = capsys.readouterr().err
+    assert "alliance: error:" in error
+    assert str(output) in error
+    assert "Traceback" not in error
+
+
+def test_output_onto_a_directory_leaves_no_temporary_file(
+    session_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "inside").write_text("x")  # a non-empty directory cannot be replaced
+    assert main(["transcripts", "code", str(session_file), "-o", str(target)]) == 2
+    assert "alliance: error:" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.vtt", "taken"]
+
+
+def test_evaluate_names_the_real_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("speaker,text\ntherapist,Hello.\n")
+    assert main(["transcripts", "evaluate", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "bad.csv" in error
+    assert "labelled.csv" not in error
+
+
+def test_the_size_limit_is_said_in_megabytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alliance.science.transcripts.parsing import MAX_TRANSCRIPT_BYTES
+
+    path = tmp_path / "big.txt"
+    with path.open("wb") as file:
+        file.truncate(MAX_TRANSCRIPT_BYTES + 1)  # sparse: no 10 MB written
+    assert main(["transcripts", "code", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "10 MB" in error
+    assert "kB" not in error
+
+
+@pytest.mark.parametrize("action", ["code", "summary"])
+def test_one_speaker_is_refused(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "monologue.txt"
+    path.write_text("Anna: I have been thinking.\nAnna: About my drinking.\n")
+    assert main(["transcripts", action, str(path)]) == 2
+    assert "Only one speaker was found (Anna)" in capsys.readouterr().err
+    assert main(["transcripts", action, str(path), "--therapist", "Anna"]) == 2
+
+
+@pytest.mark.parametrize("action", ["code", "summary"])
+def test_a_role_csv_with_one_role_is_refused(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("speaker,text\ntherapist,How are you?\nTherapist,And work?\n")
+    assert main(["transcripts", action, str(path)]) == 2
+    assert "Only one speaker was found (therapist)" in capsys.readouterr().err
+
+
+ASR_SESSION = "\n".join(
+    line
+    for _ in range(6)
+    for line in (
+        "Counsellor: so what brings you here today",
+        "Client: well my wife says i drink too much",
+        "Counsellor: and what do you think about that",
+        "Client: i dont know maybe she is right",
+    )
+)
+
+
+def test_summary_warns_about_missing_punctuation(
+    session_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["transcripts", "summary", str(session_file)]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []
+    path = tmp_path / "asr.txt"
+    path.write_text(ASR_SESSION)
+    assert main(["transcripts", "summary", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["warnings"] == ["no_punctuation"]
+    assert "punctuation" in captured.err
