@@ -108,8 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # take the write lock up front, so concurrent writers wait instead of
     # failing with "database is locked" half-way through.
     DATABASES["default"]["OPTIONS"] = {
+        # secure_delete: deleted rows (a transcript's words, a patient) are overwritten in
+        # the file, not left in free pages.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.audit.log import record
+from alliance.science.transcripts.checks import lacks_punctuation
 from alliance.science.transcripts.features import Turn
 from alliance.science.transcripts.indicators import session_indicators
 from alliance.science.transcripts.language import Language
@@ -48,10 +49,14 @@ def _store(
         utterance.probabilities = _probabilities(result)
     Utterance.objects.bulk_update(utterances, CODE_FIELDS, batch_size=500)
     transcript.indicators = indicators_of(utterances, coded)
+    # Kept as a flag: the warning must outlive the words when only the indicators are kept.
+    transcript.lacks_punctuation = lacks_punctuation([utterance.text for utterance in utterances])
     transcript.status = TranscriptStatus.DONE
     transcript.coded_at = timezone.now()
     transcript.progress_done = transcript.progress_total
-    transcript.save(update_fields=["indicators", "status", "coded_at", "progress_done"])
+    transcript.save(
+        update_fields=["indicators", "lacks_punctuation", "status", "coded_at", "progress_done"]
+    )
     record(
         "transcripts.coded",
         by=None,

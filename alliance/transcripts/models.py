@@ -3,7 +3,14 @@
 Transcripts are the most sensitive data in Alliance: what was said in therapy.
 They are reached only through the session's care team (``access.py``), every
 read and write is audited, and the therapist may keep only the indicators: the
-text is then blanked as soon as coding ends.
+text, the speakers' names and the file name are then blanked as soon as coding
+ends.
+
+Whose listening: ``uploaded_by`` is the therapist whose listening a transcript
+measures. They attached it, they confirm which speaker they are, and only they
+may change its options or delete it; their "Listening" page aggregates only
+their own transcripts. The rest of the patient's care team may read it, as any
+other record of the patient.
 """
 
 from __future__ import annotations
@@ -36,12 +43,15 @@ class TranscriptLanguage(models.TextChoices):
 class Transcript(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="transcripts")
-    original_filename = models.CharField(_("file"), max_length=255)
+    # Blanked with the words when only the indicators are kept (it often names the patient).
+    original_filename = models.CharField(_("file"), max_length=255, blank=True)
     source_format = models.CharField(_("format"), max_length=10)
     language = models.CharField(
         _("language of the session"), max_length=2, choices=TranscriptLanguage.choices
     )
     therapist_speaker = models.CharField(_("therapist"), max_length=120, blank=True)
+    # Why the therapist speaker was suggested (alliance.science.transcripts.speakers.REASON_*).
+    suggestion_reason = models.CharField(max_length=20, blank=True)
     keep_text = models.BooleanField(
         _("keep the text after coding"),
         default=True,
@@ -59,6 +69,8 @@ class Transcript(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     failure = models.CharField(max_length=300, blank=True)
+    # Set at coding time, so that the warning survives the deletion of the words.
+    lacks_punctuation = models.BooleanField(default=False)
     # The session indicators (alliance.science.transcripts.indicators), as JSON.
     indicators = models.JSONField(default=dict, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -83,7 +95,7 @@ class Transcript(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.original_filename
+        return self.original_filename or str(self.uuid)
 
     @property
     def is_working(self) -> bool:
@@ -99,6 +111,10 @@ class Transcript(models.Model):
     def has_text(self) -> bool:
         return self.text_deleted_at is None
 
+    def is_managed_by(self, user: User) -> bool:
+        """Whether ``user`` may confirm, change or delete it: the therapist who attached it."""
+        return self.uploaded_by_id == user.pk
+
 
 class Role(models.TextChoices):
     THERAPIST = "therapist", _("Therapist")
@@ -110,7 +126,8 @@ class Utterance(models.Model):
 
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="utterances")
     position = models.PositiveIntegerField()
-    speaker = models.CharField(max_length=120)
+    # Blanked (the role stays) when only the indicators are kept.
+    speaker = models.CharField(max_length=120, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     text = models.TextField(blank=True)
     word_count = models.PositiveIntegerField(default=0)

@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.accounts.models import User
-from alliance.care.access import within_care_team
 from alliance.care.models import Patient
+from alliance.science.transcripts.checks import lacks_punctuation
+from alliance.science.transcripts.indicators import DISPLAY_DECIMALS, NOT_IN_MITI4, level_of
+from alliance.science.transcripts.speakers import (
+    REASON_FIRST_SPEAKER,
+    REASON_QUESTIONS,
+    REASON_ROLE_WORD,
+)
+from alliance.transcripts.access import listening_of
 from alliance.transcripts.models import Role, Transcript, TranscriptStatus, Utterance
 
 SAMPLES_PER_SPEAKER = 3
@@ -71,31 +80,59 @@ def reflection_opportunities(utterances: list[Utterance]) -> list[Example]:
     return examples[:EXAMPLES_SHOWN]
 
 
+SUGGESTION_REASONS = {
+    REASON_ROLE_WORD: _(
+        "Alliance suggests %(name)s because a role word in the speakers' names "
+        "(such as “Dr”, “Therapist” or “Patient”) points to them."
+    ),
+    REASON_QUESTIONS: _("Alliance suggests %(name)s, the speaker who asks the most questions."),
+    REASON_FIRST_SPEAKER: _(
+        "Alliance suggests %(name)s, who speaks first: no speaker asks clearly more questions "
+        "than the others."
+    ),
+}
+
+
+def suggestion_text(transcript: Transcript) -> str:
+    """Why the pre-selected speaker was suggested, so that the therapist can judge it."""
+    reason = SUGGESTION_REASONS.get(transcript.suggestion_reason)
+    if reason is None or not transcript.therapist_speaker:
+        return str(_("Alliance pre-selects one speaker as the therapist."))
+    return str(reason) % {"name": transcript.therapist_speaker}
+
+
 def results(transcript: Transcript) -> dict[str, Any]:
     if transcript.status != TranscriptStatus.DONE:
         return {}
     utterances = list(transcript.utterances.order_by("position"))
+    if transcript.has_text:
+        unpunctuated = lacks_punctuation([utterance.text for utterance in utterances])
+    else:
+        unpunctuated = transcript.lacks_punctuation  # stored when it was coded
     return {
         "utterances": utterances,
         "examples": reflection_opportunities(utterances) if transcript.has_text else [],
         "code_labels": CODE_LABELS,
         "cards": indicator_cards(transcript.indicators),
+        "lacks_punctuation": unpunctuated,
     }
 
 
 def for_patient(patient: Patient) -> QuerySet[Transcript]:
-    return _coded().filter(session__episode__patient=patient)
+    """Every coded transcript of ``patient`` (the caller checked the care team)."""
+    return _coded(Transcript.objects.filter(session__episode__patient=patient))
 
 
 def for_therapist(user: User) -> QuerySet[Transcript]:
-    return within_care_team(_coded(), user, patient="session__episode__patient")
+    """``user``'s own listening: only the coded transcripts they attached."""
+    return _coded(listening_of(user))
 
 
-def _coded() -> QuerySet[Transcript]:
+def _coded(transcripts: QuerySet[Transcript]) -> QuerySet[Transcript]:
     return (
-        Transcript.objects.filter(status=TranscriptStatus.DONE)
-        .select_related("session__episode__patient")
-        .order_by("session__starts_at")
+        transcripts.filter(status=TranscriptStatus.DONE)
+        .select_related("session__episode__patient", "uploaded_by")
+        .order_by("session__starts_at", "uploaded_at")
     )
 
 
@@ -125,7 +162,7 @@ def trend_rows(transcripts: QuerySet[Transcript]) -> list[TrendRow]:
         values = []
         for key in TREND_KEYS:
             entry = transcript.indicators.get(key) or {}
-            values.append(_formatted(entry.get("value"), entry.get("unit", "")))
+            values.append(formatted(entry.get("value"), entry.get("unit", "")))
         rows.append(TrendRow(transcript, values))
     return rows
 
@@ -135,6 +172,8 @@ class IndicatorText:
     label: Any
     meaning: Any
     advice_below_fair: Any = None
+    # Agrees poorly with human coders (docs/transcripts.md): marked wherever it is shown.
+    experimental: bool = False
 
 
 INDICATOR_TEXTS = {
@@ -155,6 +194,7 @@ INDICATOR_TEXTS = {
         _("Complex reflections"),
         _("Share of your reflections that add meaning or feeling to what the patient said."),
         _("Try adding the feeling or the meaning you sense behind the patient's words."),
+        experimental=True,
     ),
     "therapist_share_of_words": IndicatorText(
         _("Your share of the words"),
@@ -182,6 +222,7 @@ INDICATOR_TEXTS = {
     "change_talk_share": IndicatorText(
         _("Change talk"),
         _("Share of the patient's change and sustain talk that was about changing."),
+        experimental=True,
     ),
 }
 LEVEL_LABELS = {
@@ -189,13 +230,29 @@ LEVEL_LABELS = {
     "fair": _("at the fair level"),
     "below fair": _("below the fair level"),
 }
-UNIT_FORMATS = {"percent": "{:.0f} %", "ratio": "{:.1f}", "seconds": "{:.0f} s"}
+REFERENCE_NOTES = {NOT_IN_MITI4: _("not in MITI 4")}
+_LEGACY_NOTE = "; not in MITI 4"  # how the note was stored before it had a code
+# A number with its unit. French puts a non-breaking space before % (its translation);
+# English does not. Seconds (SI) are written alike in both, after a non-breaking space, so
+# that a number never wraps away from its unit.
+UNIT_TEMPLATES: dict[str, Any] = {
+    "percent": pgettext_lazy("a percentage, e.g. 45%", "%(number)s%%"),
+    "seconds": "%(number)s\u00a0s",
+}
 
 
-def _formatted(value: float | None, unit: str) -> str:
+def formatted(value: float | None, unit: str) -> str:
+    """``value`` in the active language: its decimal separator, its way of writing units.
+
+    Decimals per unit come from the core (:data:`DISPLAY_DECIMALS`), which judges levels on
+    the same rounded value, so that the figure shown and its verdict agree.
+    """
     if value is None:
         return "—"
-    return UNIT_FORMATS.get(unit, "{:.0f}").format(value)
+    decimals = DISPLAY_DECIMALS.get(unit, 0)
+    number = number_format(round(value, decimals) + 0.0, decimal_pos=decimals)
+    template = UNIT_TEMPLATES.get(unit)
+    return str(template) % {"number": number} if template is not None else number
 
 
 def indicator_cards(indicators: dict[str, Any]) -> list[dict[str, Any]]:
@@ -206,21 +263,44 @@ def indicator_cards(indicators: dict[str, Any]) -> list[dict[str, Any]]:
         if not entry or entry.get("value") is None:
             continue  # e.g. time-based indicators without time stamps
         unit = entry["unit"]
+        value = formatted(entry["value"], unit)
         interval = None
-        if entry.get("low") is not None and entry.get("low") != entry.get("high"):
-            interval = (_formatted(entry["low"], unit), _formatted(entry["high"], unit))
-        level = entry.get("level")
+        if entry.get("low") is not None and entry.get("high") is not None:
+            low, high = formatted(entry["low"], unit), formatted(entry["high"], unit)
+            if low != high:
+                interval = (low, high)
+        reference = _reference(entry.get("reference"), unit)
+        level = None
+        if reference is not None:
+            # Judged again on the displayed value, also for indicators stored before the core
+            # did so (see DISPLAY_DECIMALS).
+            level = level_of(entry["value"], reference["fair_value"], reference["good_value"], unit)
         cards.append(
             {
                 "key": key,
                 "label": text.label,
                 "meaning": text.meaning,
-                "value": _formatted(entry["value"], unit),
+                "value": value,
                 "interval": interval,
-                "reference": entry.get("reference"),
+                "reference": reference,
                 "level": LEVEL_LABELS.get(level) if level else None,
                 "advice": text.advice_below_fair if level == "below fair" else None,
-                "experimental": entry.get("experimental", False),
+                "experimental": entry.get("experimental", False) or text.experimental,
             }
         )
     return cards
+
+
+def _reference(stored: dict[str, Any] | None, unit: str) -> dict[str, Any] | None:
+    if not stored:
+        return None
+    source, legacy, _rest = str(stored.get("source", "")).partition(_LEGACY_NOTE)
+    note = stored.get("note") or (NOT_IN_MITI4 if legacy else "")
+    return {
+        "fair": formatted(stored["fair"], unit),
+        "good": formatted(stored["good"], unit),
+        "fair_value": float(stored["fair"]),
+        "good_value": float(stored["good"]),
+        "source": source,
+        "note": REFERENCE_NOTES.get(note, ""),
+    }

@@ -1,4 +1,9 @@
-"""Transcript pages: attach, confirm the therapist, follow the coding, read the results."""
+"""Transcript pages: attach, confirm the therapist, follow the coding, read the results.
+
+Who sees what (``access.py``): the patient's care team reads a transcript; only the
+therapist who attached it confirms, changes or deletes it, and only their own transcripts
+make up their "Listening" page.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +20,31 @@ from alliance.audit.log import record
 from alliance.care.access import patient_for, session_for
 from alliance.errors import ActionRefused
 from alliance.transcripts import actions, reading
-from alliance.transcripts.access import transcript_for
+from alliance.transcripts.access import (
+    own_transcript_for,
+    transcript_for,
+    transcript_of_session,
+    unfinished_of,
+)
 from alliance.transcripts.forms import ConfirmForm, UploadForm
 from alliance.transcripts.models import TranscriptStatus
 from alliance.web.htmx import HtmxHttpRequest
+
+# Where to go back after deleting, from the delete page's hidden field (never a URL).
+BACK_TO_LISTENING = "listening"
 
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
+    """Attach a transcript to a session; a session that has one opens it instead."""
     user = requesting_user(request)
     session = session_for(user, session_uuid)
+    existing = transcript_of_session(session)
+    if existing is not None:
+        if request.method == "POST":
+            messages.error(request, actions.SESSION_HAS_TRANSCRIPT)
+        return redirect("transcripts:detail", existing.uuid)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -48,7 +67,7 @@ def upload(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
     user = requesting_user(request)
-    transcript = transcript_for(user, transcript_uuid, purpose="confirm")
+    transcript = own_transcript_for(user, transcript_uuid, purpose="confirm")
     if transcript.status != TranscriptStatus.AWAITING_SPEAKER:
         return redirect("transcripts:detail", transcript.uuid)
     speakers = actions.speakers_of(transcript)
@@ -69,6 +88,7 @@ def confirm(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
     context = {
         "form": form,
         "transcript": transcript,
+        "suggestion": reading.suggestion_text(transcript),
         "samples": reading.speaker_samples(transcript, speakers),
     }
     return render(request, "transcripts/confirm.html", context)
@@ -79,25 +99,33 @@ def confirm(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
 def detail(request: HtmxHttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
     user = requesting_user(request)
     transcript = transcript_for(user, transcript_uuid)
-    if transcript.status == TranscriptStatus.AWAITING_SPEAKER:
+    manages = transcript.is_managed_by(user)
+    if transcript.status == TranscriptStatus.AWAITING_SPEAKER and manages:
         return redirect("transcripts:confirm", transcript.uuid)
     if request.htmx:
         response = render(request, "transcripts/_progress.htmx.html", {"transcript": transcript})
         if not transcript.is_working:
             response["HX-Refresh"] = "true"  # the full results replace the progress bar
         return response
-    context = {"transcript": transcript, **reading.results(transcript)}
+    context = {"transcript": transcript, "manages": manages, **reading.results(transcript)}
     return render(request, "transcripts/detail.html", context)
 
 
 @therapist_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
+    """Asks first (GET), deletes on the confirmation's POST."""
     user = requesting_user(request)
-    transcript = transcript_for(user, transcript_uuid, purpose="delete")
+    transcript = own_transcript_for(user, transcript_uuid, purpose="delete")
+    back = request.POST.get("back") or request.GET.get("back")
+    if request.method == "GET":
+        context = {"transcript": transcript, "back": back if back == BACK_TO_LISTENING else ""}
+        return render(request, "transcripts/delete.html", context)
     patient = transcript.session.episode.patient
     actions.delete_transcript(transcript=transcript, by=user)
     messages.success(request, _("The transcript and its codes were deleted."))
+    if back == BACK_TO_LISTENING:
+        return redirect("transcripts:my_trends")
     return redirect("transcripts:patient_trends", patient.uuid)
 
 
@@ -105,12 +133,18 @@ def delete(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
 @require_POST
 def delete_text(request: HttpRequest, transcript_uuid: uuid.UUID) -> HttpResponse:
     user = requesting_user(request)
-    transcript = transcript_for(user, transcript_uuid, purpose="delete_text")
+    transcript = own_transcript_for(user, transcript_uuid, purpose="delete_text")
     if transcript.is_working:
         messages.error(request, _("Wait until coding has finished, then delete the text."))
     else:
         actions.delete_text(transcript=transcript, by=user)
-        messages.success(request, _("The words of the session were deleted; the indicators stay."))
+        messages.success(
+            request,
+            _(
+                "The words of the session, the speakers' names and the file name were deleted; "
+                "the indicators stay."
+            ),
+        )
     return redirect("transcripts:detail", transcript.uuid)
 
 
@@ -123,6 +157,7 @@ def patient_trends(request: HttpRequest, patient_uuid: uuid.UUID) -> HttpRespons
         "patient": patient,
         "rows": reading.trend_rows(reading.for_patient(patient)),
         "columns": reading.trend_columns(),
+        "unfinished": unfinished_of(user).filter(session__episode__patient=patient),
     }
     return render(request, "transcripts/patient_trends.html", context)
 
@@ -132,11 +167,12 @@ def patient_trends(request: HttpRequest, patient_uuid: uuid.UUID) -> HttpRespons
 def my_trends(request: HttpRequest) -> HttpResponse:
     user = requesting_user(request)
     rows = reading.trend_rows(reading.for_therapist(user))
+    unfinished = list(unfinished_of(user))
     record(
         "transcripts.listed",
         by=user,
         clinic_id=user.clinic.uuid,
-        data={"count": len(rows)},
+        data={"count": len(rows), "unfinished": len(unfinished)},
     )
-    context = {"rows": rows, "columns": reading.trend_columns()}
+    context = {"rows": rows, "columns": reading.trend_columns(), "unfinished": unfinished}
     return render(request, "transcripts/my_trends.html", context)

@@ -1,12 +1,28 @@
-"""A small real session transcript, and Théo's patient with a session to attach it to."""
+"""A small real session transcript, and Théo's patient with a session to attach it to.
+
+Personas for transcripts: Théo (``therapist``) attaches; Tom (``teammate``) shares the
+patient's care; Colette (``colleague``) is in the clinic but not on the care team.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from alliance.accounts.models import User
 from alliance.care.models import Patient, Session
-from tests.care.factories import make_patient, make_session, open_episode_of
+from alliance.transcripts.models import Transcript, TranscriptStatus
+from tests.care.factories import (
+    make_care_team_member,
+    make_patient,
+    make_session,
+    open_episode_of,
+)
+from tests.factories import make_user
 
 VTT = """WEBVTT
 
@@ -49,3 +65,39 @@ def patient(therapist: User) -> Patient:
 @pytest.fixture
 def session(patient: Patient) -> Session:
     return make_session(episode=open_episode_of(patient))
+
+
+@pytest.fixture
+def teammate(therapist: User) -> User:
+    """Tom, a therapist of the same clinic who shares the care of Théo's patient."""
+    return make_user(clinic=therapist.clinic, email="tom@riviere.example", full_name="Tom Teammate")
+
+
+@pytest.fixture
+def teammate_client(teammate: User, patient: Patient) -> Client:
+    make_care_team_member(patient=patient, therapist=teammate)
+    client = Client()
+    client.force_login(teammate)
+    return client
+
+
+@pytest.fixture
+def coded(
+    therapist_client: Client,
+    session: Session,
+    vtt_bytes: bytes,
+    django_capture_on_commit_callbacks: Any,
+) -> Transcript:
+    therapist_client.post(
+        reverse("transcripts:upload", args=[session.uuid]),
+        {"file": SimpleUploadedFile("session.vtt", vtt_bytes), "keep_text": "on"},
+    )
+    transcript = Transcript.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        therapist_client.post(
+            reverse("transcripts:confirm", args=[transcript.uuid]),
+            {"therapist_speaker": "Dr Martin", "language": "en"},
+        )
+    transcript.refresh_from_db()
+    assert transcript.status == TranscriptStatus.DONE
+    return transcript

@@ -9,9 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.care.models import Session
+from alliance.errors import ActionRefused
+from alliance.transcripts.actions import attach_transcript
 from alliance.transcripts.models import Role, Transcript, TranscriptStatus
+from tests.transcripts.conftest import VTT
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +100,7 @@ def test_keeping_only_the_indicators_deletes_the_words(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("notes.pdf", b"%PDF-1.4 binary", "cannot be read"),
+        ("notes.pdf", b"%PDF-1.4 binary", "This is a PDF file"),
         ("empty.txt", b"   \n\n", "No speech was found"),
         ("broken.docx", b"not a zip file", "Word file cannot be opened"),
     ],
@@ -124,7 +128,7 @@ def test_the_error_is_translated(therapist_client: Client, session: Session) -> 
         {"file": SimpleUploadedFile("notes.pdf", b"%PDF")},
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert "Ce type de fichier ne peut pas être lu" in response.text
+    assert "Ceci est un fichier PDF" in response.text
 
 
 def test_another_therapist_cannot_attach_or_read(
@@ -155,16 +159,109 @@ def test_a_supervisor_without_the_therapist_role_is_refused(
     assert response.status_code == 403
 
 
-def test_delete_removes_the_transcript_and_audits_it(
+def test_delete_asks_first_then_removes_the_transcript_and_audits_it(
     therapist_client: Client, session: Session, vtt_bytes: bytes
 ) -> None:
     _upload(therapist_client, session, vtt_bytes)
     transcript = Transcript.objects.get()
-    assert (
-        therapist_client.get(reverse("transcripts:delete", args=[transcript.uuid])).status_code
-        == 405
-    )
-    response = therapist_client.post(reverse("transcripts:delete", args=[transcript.uuid]))
+    url = reverse("transcripts:delete", args=[transcript.uuid])
+    page = therapist_client.get(url)
+    assert page.status_code == 200
+    assert "cannot be undone" in page.text
+    assert Transcript.objects.exists()  # asking deletes nothing
+    response = therapist_client.post(url)
     assert response.status_code == 302
     assert not Transcript.objects.exists()
     assert AuditEvent.objects.filter(action="transcripts.deleted").exists()
+
+
+def test_the_results_page_links_to_the_confirmation_not_a_one_click_delete(
+    therapist_client: Client, coded: Transcript
+) -> None:
+    page = therapist_client.get(reverse("transcripts:detail", args=[coded.uuid])).text
+    delete_url = reverse("transcripts:delete", args=[coded.uuid])
+    assert f'href="{delete_url}"' in page
+    assert f'action="{delete_url}"' not in page
+
+
+# --- One transcript per session ------------------------------------------------------
+
+
+def test_the_session_link_opens_its_existing_transcript(
+    therapist_client: Client, session: Session, coded: Transcript
+) -> None:
+    response = therapist_client.get(reverse("transcripts:upload", args=[session.uuid]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("transcripts:detail", args=[coded.uuid])
+
+
+def test_a_second_upload_to_the_same_session_is_refused(
+    therapist_client: Client, session: Session, vtt_bytes: bytes
+) -> None:
+    _upload(therapist_client, session, vtt_bytes)
+    first = Transcript.objects.get()
+    response = _upload(therapist_client, session, vtt_bytes, name="again.vtt")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("transcripts:detail", args=[first.uuid])
+    assert Transcript.objects.count() == 1
+    followed = therapist_client.get(response["Location"], follow=True)
+    assert "already has a transcript" in followed.text
+
+
+def test_the_action_refuses_a_second_transcript_too(
+    therapist: User, session: Session, vtt_bytes: bytes
+) -> None:
+    attach_transcript(
+        session=session, filename="a.vtt", content=vtt_bytes, keep_text=True, by=therapist
+    )
+    with pytest.raises(ActionRefused) as refusal:
+        attach_transcript(
+            session=session, filename="b.vtt", content=vtt_bytes, keep_text=True, by=therapist
+        )
+    assert refusal.value.code == "session_has_transcript"
+
+
+# --- Files with one speaker ----------------------------------------------------------
+
+
+def test_a_file_with_one_speaker_is_refused_in_both_languages(
+    therapist_client: Client, session: Session
+) -> None:
+    content = b"Anna: Hello, how are you today?\nAnna: I am fine, thank you.\n"
+    response = _upload(therapist_client, session, content, name="monologue.txt")
+    assert response.status_code == 200
+    assert "Only one speaker was found (Anna)" in response.text
+    assert not Transcript.objects.exists()
+    response = therapist_client.post(
+        reverse("transcripts:upload", args=[session.uuid]),
+        {"file": SimpleUploadedFile("monologue.txt", content)},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "Un seul locuteur a été trouvé (Anna)" in response.text
+
+
+# --- Why a speaker is suggested ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (VTT.encode(), "a role word in the speakers"),  # "Dr Martin"
+        (
+            b"Anna: Hello. How are you? What brings you?\nBen: I am tired.\n"
+            b"Anna: Tired how?\nBen: Of everything.\n",
+            "Alliance suggests Anna, the speaker who asks the most questions.",
+        ),
+        (
+            b"Anna: Hello.\nBen: Hello.\nAnna: Nice day.\nBen: Yes.\n",
+            "Alliance suggests Anna, who speaks first",
+        ),
+    ],
+)
+def test_the_confirm_page_says_why_the_speaker_was_suggested(
+    therapist_client: Client, session: Session, content: bytes, reason: str
+) -> None:
+    _upload(therapist_client, session, content, name="session.txt")
+    transcript = Transcript.objects.get()
+    page = therapist_client.get(reverse("transcripts:confirm", args=[transcript.uuid])).text
+    assert reason in page

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -11,31 +9,9 @@ from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
 from alliance.care.models import Patient, Session
-from alliance.transcripts.models import Transcript, TranscriptStatus
+from alliance.transcripts.models import Transcript
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coded(
-    therapist_client: Client,
-    session: Session,
-    vtt_bytes: bytes,
-    django_capture_on_commit_callbacks: Any,
-) -> Transcript:
-    therapist_client.post(
-        reverse("transcripts:upload", args=[session.uuid]),
-        {"file": SimpleUploadedFile("session.vtt", vtt_bytes), "keep_text": "on"},
-    )
-    transcript = Transcript.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        therapist_client.post(
-            reverse("transcripts:confirm", args=[transcript.uuid]),
-            {"therapist_speaker": "Dr Martin", "language": "en"},
-        )
-    transcript.refresh_from_db()
-    assert transcript.status == TranscriptStatus.DONE
-    return transcript
 
 
 def test_the_results_show_indicators_with_references_and_experimental_labels(

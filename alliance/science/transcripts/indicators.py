@@ -34,18 +34,41 @@ DRAWS = 2000
 INTERVAL = (5.0, 95.0)
 
 
+#: Decimals an indicator is shown with, by unit. The level is judged on the value rounded to
+#: these decimals, so that a figure and its verdict never contradict each other: a ratio of
+#: 0.998 is shown "1.00" and is at the fair level (1:1), not "1.0" and below it. Two decimals
+#: for ratios keep 0.96 and 1.00 apart; the interval is far wider than the rounding.
+DISPLAY_DECIMALS = {"ratio": 2, "percent": 0, "words": 0, "seconds": 0, "count": 0}
+
+
 @dataclass(frozen=True)
 class Reference:
-    """A published threshold: below ``fair`` is below the fair level, above ``good`` good."""
+    """A published threshold: below ``fair`` is below the fair level, above ``good`` good.
+
+    ``note`` is a stable code for a remark that interfaces translate (``"not_in_miti4"``: the
+    indicator was dropped from MITI 4, the reference comes from an earlier version).
+    """
 
     fair: float
     good: float
     source: str
+    note: str = ""
 
 
+NOT_IN_MITI4 = "not_in_miti4"
 MITI4_REFLECTION_TO_QUESTION = Reference(1.0, 2.0, "MITI 4.2.1 (Moyers et al. 2016)")
 MITI4_COMPLEX_REFLECTIONS = Reference(40.0, 50.0, "MITI 4.2.1 (Moyers et al. 2016)")
-MITI3_OPEN_QUESTIONS = Reference(50.0, 70.0, "MITI 3.1.1 (Moyers et al. 2010); not in MITI 4")
+MITI3_OPEN_QUESTIONS = Reference(50.0, 70.0, "MITI 3.1.1 (Moyers et al. 2010)", NOT_IN_MITI4)
+
+
+def level_of(value: float | None, fair: float, good: float, unit: str) -> str | None:
+    """``"below fair"``, ``"fair"`` or ``"good"``, judged on the value as it is displayed."""
+    if value is None:
+        return None
+    shown = round(value, DISPLAY_DECIMALS.get(unit, 0))
+    if shown >= good:
+        return "good"
+    return "fair" if shown >= fair else "below fair"
 
 
 @dataclass(frozen=True)
@@ -62,12 +85,13 @@ class Indicator:
 
     @property
     def level(self) -> str | None:
-        """``"below fair"``, ``"fair"`` or ``"good"`` against the reference, if any."""
-        if self.reference is None or self.value is None:
+        """``"below fair"``, ``"fair"`` or ``"good"`` against the reference, if any.
+
+        Judged on the displayed value (:data:`DISPLAY_DECIMALS`).
+        """
+        if self.reference is None:
             return None
-        if self.value >= self.reference.good:
-            return "good"
-        return "fair" if self.value >= self.reference.fair else "below fair"
+        return level_of(self.value, self.reference.fair, self.reference.good, self.unit)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from alliance.science.errors import InputError
 from alliance.science.transcripts.features import Turn
@@ -17,6 +18,20 @@ THERAPIST_WORDS = re.compile(
 CLIENT_WORDS = re.compile(r"\b(client|patient\w*|consultant|interviewee)\b", re.IGNORECASE)
 
 
+#: Why a speaker was suggested, as stable codes that interfaces translate.
+REASON_ROLE_WORD = "role_word"  # a role word in a name ("Dr", "Therapist", "Patient") decided
+REASON_QUESTIONS = "questions"  # the speaker who asks the most questions
+REASON_FIRST_SPEAKER = "first_speaker"  # nobody stands out by questions: who spoke first
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The suggested therapist and why (one of the ``REASON_…`` codes)."""
+
+    speaker: str
+    reason: str
+
+
 def suggest_therapist(transcript: Transcript) -> str | None:
     """The speaker most likely to be the therapist, for the therapist to confirm.
 
@@ -24,21 +39,48 @@ def suggest_therapist(transcript: Transcript) -> str | None:
     "Patient"); otherwise the therapist is taken to be who asks the most
     questions, with a small bonus for speaking first (therapists open sessions).
     """
+    suggestion = suggest_therapist_with_reason(transcript)
+    return suggestion.speaker if suggestion is not None else None
+
+
+def suggest_therapist_with_reason(transcript: Transcript) -> Suggestion | None:
+    """:func:`suggest_therapist`, with what decided, so that the person confirming knows."""
     speakers = transcript.speakers
     if not speakers:
         return None
     scores = {speaker: speaker_score(transcript, speaker) for speaker in speakers}
-    return max(speakers, key=lambda speaker: scores[speaker])
+    chosen = max(speakers, key=lambda speaker: scores[speaker])
+    plain = {speaker: question_rate(transcript, speaker) for speaker in speakers}
+    by_questions_and_order = max(
+        speakers, key=lambda speaker: plain[speaker] + first_bonus(transcript, speaker)
+    )
+    if role_term(chosen) > 0 or chosen != by_questions_and_order:
+        return Suggestion(chosen, REASON_ROLE_WORD)
+    if all(plain[chosen] > plain[other] for other in speakers if other != chosen):
+        return Suggestion(chosen, REASON_QUESTIONS)
+    return Suggestion(chosen, REASON_FIRST_SPEAKER)
+
+
+def question_rate(transcript: Transcript, speaker: str) -> float:
+    turns = [u for u in transcript.utterances if u.speaker == speaker]
+    return sum(u.text.count("?") for u in turns) / max(1, len(turns))
+
+
+def first_bonus(transcript: Transcript, speaker: str) -> float:
+    return 0.2 if transcript.utterances[0].speaker == speaker else 0.0
+
+
+def role_term(speaker: str) -> float:
+    """+5 for a therapist word in the name, −5 for a patient word (unless both)."""
+    if THERAPIST_WORDS.search(speaker):
+        return 5.0
+    return -5.0 if CLIENT_WORDS.search(speaker) else 0.0
 
 
 def speaker_score(transcript: Transcript, speaker: str) -> float:
-    turns = [u for u in transcript.utterances if u.speaker == speaker]
-    questions = sum(u.text.count("?") for u in turns)
-    question_rate = questions / max(1, len(turns))
-    first_bonus = 0.2 if transcript.utterances[0].speaker == speaker else 0.0
-    role_bonus = 5.0 if THERAPIST_WORDS.search(speaker) else 0.0
-    role_malus = -5.0 if CLIENT_WORDS.search(speaker) and not role_bonus else 0.0
-    return question_rate + first_bonus + role_bonus + role_malus
+    return (
+        question_rate(transcript, speaker) + first_bonus(transcript, speaker) + role_term(speaker)
+    )
 
 
 def turns_from_transcript(transcript: Transcript, therapist: str | Sequence[str]) -> list[Turn]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance.science.transcripts.indicators import session_indicators
+from alliance.science.transcripts.indicators import NOT_IN_MITI4, level_of, session_indicators
 from alliance.science.transcripts.model import CLIENT_TALK, MITI_CODES, CodedUtterance
 
 
@@ -77,3 +77,30 @@ def test_as_dict_is_json_ready() -> None:
 
     data = session_indicators([therapist("question_open"), client("change")]).as_dict()
     assert json.loads(json.dumps(data))["percent_open_questions"]["reference"]["good"] == 70.0
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "level"),
+    [
+        (0.958, "ratio", "below fair"),
+        (0.998, "ratio", "fair"),  # shown 1.00: judged as shown
+        (0.994, "ratio", "below fair"),  # shown 0.99
+        (1.996, "ratio", "good"),
+        (49.6, "percent", "fair"),  # shown 50 %
+        (49.4, "percent", "below fair"),
+        (None, "ratio", None),
+    ],
+)
+def test_the_level_is_judged_on_the_displayed_value(
+    value: float | None, unit: str, level: str | None
+) -> None:
+    fair, good = (1.0, 2.0) if unit == "ratio" else (50.0, 70.0)
+    assert level_of(value, fair, good, unit) == level
+
+
+def test_the_open_questions_reference_carries_a_code_not_english() -> None:
+    entry = session_indicators([therapist("question_open"), client("change")]).as_dict()
+    reference = entry["percent_open_questions"]["reference"]
+    assert reference["note"] == NOT_IN_MITI4
+    assert "not in" not in reference["source"]
+    assert entry["reflection_to_question"]["reference"]["note"] == ""
