@@ -16,12 +16,21 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from alliance.accounts.models import Clinic, Role, User
 from tests.factories import make_clinic, make_installation, make_user
 
 # Live-server browser tests run Django's ORM from Playwright's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language() -> Any:
+    # A view may activate the patient's language in the test's thread (the test client
+    # runs views in it); without this, a later test would see French messages.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
