@@ -39,6 +39,16 @@ class HistoryStep:
     event: GoalEvent
     patient_wording_changed: bool
     therapist_wording_changed: bool
+    previous: GoalEvent | None = None
+
+    @property
+    def patient_wording_before(self) -> str:
+        """The patient's wording before this step ("" if none): each row stores the after."""
+        return self.previous.patient_wording if self.previous else ""
+
+    @property
+    def therapist_wording_before(self) -> str:
+        return self.previous.therapist_wording if self.previous else ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ def _history(events: list[GoalEvent]) -> list[HistoryStep]:
                 and previous.patient_wording != event.patient_wording,
                 therapist_wording_changed=previous is not None
                 and previous.therapist_wording != event.therapist_wording,
+                previous=previous,
             )
         )
         previous = event

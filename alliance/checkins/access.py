@@ -8,14 +8,16 @@ app's helpers, which answer 404 for anyone outside the care team.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
 from alliance.accounts.models import User
+from alliance.audit.log import record
 from alliance.care.access import within_care_team
-from alliance.care.models import Goal, GoalStatus, Task, TaskStatus
+from alliance.care.models import Goal, GoalStatus, Session, Task, TaskStatus
 from alliance.checkins.models import (
     Channel,
     Checkin,
@@ -24,6 +26,7 @@ from alliance.checkins.models import (
     KioskDevice,
     Respondent,
     SafetyAlert,
+    TaskObjection,
     hash_token,
 )
 
@@ -58,6 +61,20 @@ def task_of(link: CheckinLink, task_uuid: uuid.UUID) -> Task:
     if task is None:
         raise Http404
     return task
+
+
+def pending_objections_of(link: CheckinLink) -> dict[int, datetime]:
+    """When the patient last said each task of the link's episode does not fit them.
+
+    Only objections the therapist has not marked as seen yet: until then, a
+    second one would say the same thing again.
+    """
+    dates: dict[int, datetime] = {}
+    for task_id, created_at in TaskObjection.objects.filter(
+        task__goal__episode_id=link.session.episode_id, seen_at__isnull=True
+    ).values_list("task_id", "created_at"):
+        dates[task_id] = max(created_at, dates.get(task_id, created_at))
+    return dates
 
 
 def kiosk_for_token(token: str | None) -> KioskDevice | None:
@@ -123,3 +140,30 @@ def not_answered_for(user: User) -> QuerySet[CheckinLink]:
         .select_related("patient", "session")
         .order_by("-created_at")
     )
+
+
+@transaction.atomic
+def sent_answers_for(user: User, session: Session) -> Checkin | None:
+    """The patient's sent check-in of ``session``, with its answers and scores; the read is audited.
+
+    Answers of a check-in still in progress stay with the patient until they send them.
+    """
+    checkin = (
+        within_care_team(
+            Checkin.objects.filter(
+                session=session, respondent=Respondent.PATIENT, status=CheckinStatus.SUBMITTED
+            ),
+            user,
+        )
+        .prefetch_related("responses", "scores")
+        .first()
+    )
+    if checkin is not None:
+        record(
+            "checkins.answers_read",
+            by=user,
+            target=checkin,
+            clinic_id=user.clinic.uuid,
+            data={"patient": str(session.episode.patient.uuid), "session": str(session.uuid)},
+        )
+    return checkin

@@ -16,7 +16,7 @@ PILLARS = (("goal", _("What we work on")), ("task", _("How we work")), ("bond", 
 
 @dataclass(frozen=True)
 class ProgressRow:
-    submitted_at: datetime
+    session_date: datetime  # the session the check-in is about, not when it was sent
     goal: float | None
     task: float | None
     bond: float | None
@@ -32,12 +32,10 @@ def patient_progress(patient: Patient) -> dict[str, Any]:
             subject_uuid__isnull=True,
             instrument_id="alliance-checkin",
         )
-        .select_related("checkin")
-        .order_by("checkin__submitted_at")
+        .select_related("checkin__session")
+        .order_by("checkin__session__starts_at")
     )
-    rows = [
-        ProgressRow(s.checkin.submitted_at or s.scored_at, s.goal, s.task, s.bond) for s in scores
-    ]
+    rows = [ProgressRow(s.checkin.session.starts_at, s.goal, s.task, s.bond) for s in scores]
     return {"rows": rows, "sentences": _sentences(rows)}
 
 

@@ -423,6 +423,11 @@ def record_addressed(*, repair: Repair, session: Session, by: User) -> Repair:
             _("Choose a session of this patient held at or after the rupture."),
             code="wrong_session",
         )
+    if session.starts_at > timezone.now():
+        raise ActionRefused(
+            _("This session has not started yet: record it once it has taken place."),
+            code="future_session",
+        )
     repair.addressed_session = session
     repair.addressed_at, repair.addressed_by = timezone.now(), by
     repair.save(update_fields=["addressed_session", "addressed_at", "addressed_by"])
@@ -453,10 +458,10 @@ def share_change(
 ) -> Repair:
     """Write "you said / we changed" and choose whether the patient sees it."""
     repair.you_said, repair.we_changed = you_said.strip(), we_changed.strip()
-    if share and not repair.we_changed:
+    if not repair.you_said or not repair.we_changed:
         raise ActionRefused(
-            _("Write what you changed before sharing it with the patient."),
-            code="nothing_to_share",
+            _("Write both what the patient said and what you changed, then save."),
+            code="half_written",
         )
     if share:
         repair.shared_at, repair.shared_by = repair.shared_at or timezone.now(), by

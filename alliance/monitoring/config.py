@@ -39,7 +39,7 @@ class Threshold:
 
     name: str
     label: Promise
-    source: str
+    source: Promise
     heuristic: bool
     kind: type
     minimum: float
@@ -53,7 +53,7 @@ class Threshold:
 def _t(
     name: str,
     label: Promise,
-    source: str,
+    source: Promise,
     *,
     heuristic: bool,
     kind: type = float,
@@ -67,14 +67,14 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "reliable_change_z",
         _("Reliable drop: z value"),
-        "Jacobson & Truax 1991 (1.96)",
+        _("Jacobson & Truax 1991 (1.96)"),
         heuristic=False,
         maximum=5,
     ),
     _t(
         "min_prior_for_drop",
         _("Reliable drop: earlier check-ins needed"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=1,
@@ -83,7 +83,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "min_baseline",
         _("Dips: check-ins needed before a patient has a level"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=2,
@@ -92,7 +92,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "baseline_window",
         _("Dips: check-ins averaged into the patient's level"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=2,
@@ -101,14 +101,14 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "clinic_sd_weight",
         _("Dips: weight of the clinic's variation in the pooled SD"),
-        "Gumz et al. 2012 (pooling); weight heuristic",
+        _("Gumz et al. 2012 (pooling); weight heuristic"),
         heuristic=True,
         maximum=50,
     ),
     _t(
         "dip_2sd",
         _("Dip: depth in pooled SDs"),
-        "Stiles et al. 2004 (2 SD)",
+        _("Stiles et al. 2004 (2 SD)"),
         heuristic=True,
         minimum=0.5,
         maximum=5,
@@ -116,7 +116,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "dip_1sd",
         _("Small dip (information): depth in pooled SDs"),
-        "Strauss et al. 2006 (1 SD)",
+        _("Strauss et al. 2006 (1 SD)"),
         heuristic=True,
         minimum=0.25,
         maximum=5,
@@ -124,7 +124,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "discrepancy_share",
         _("Discrepancy: share of the scale between the two ratings"),
-        "Tryon et al. 2007; threshold heuristic",
+        _("Tryon et al. 2007; threshold heuristic"),
         heuristic=True,
         minimum=0.05,
         maximum=1,
@@ -132,21 +132,21 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "goal_ownership_max",
         _("Goal no longer owned: “still my goal” at or below"),
-        "Goal-Based Outcomes method (Law); threshold heuristic",
+        _("Goal-Based Outcomes method (Law); threshold heuristic"),
         heuristic=True,
         maximum=10,
     ),
     _t(
         "task_relevance_max",
         _("Task not relevant: relevance at or below"),
-        "Bordin 1979; threshold heuristic",
+        _("Bordin 1979; threshold heuristic"),
         heuristic=True,
         maximum=10,
     ),
     _t(
         "task_repeat",
         _("Task not relevant or not done: times"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=1,
@@ -154,8 +154,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
     ),
     _t(
         "task_window",
-        _("… in the last this many ratings of the task"),
-        "Heuristic",
+        _("Task not relevant or not done: number of recent ratings of the task looked at"),
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=1,
@@ -164,14 +164,14 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "tension_urgent_intensity",
         _("Tension: intensity at or above which it is urgent"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         maximum=10,
     ),
     _t(
         "not_on_track_band",
         _("Not on track: width of the expected band"),
-        "Finch, Lambert & Schaalje 2001; 80 % ours",
+        _("Finch, Lambert & Schaalje 2001; 80 % band ours"),
         heuristic=False,
         minimum=0.5,
         maximum=0.99,
@@ -179,7 +179,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "missed_checkins_in_a_row",
         _("Missed check-ins in a row"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=1,
@@ -188,7 +188,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "cancellations_count",
         _("Cancellations or no-shows"),
-        "Heuristic",
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=1,
@@ -196,8 +196,8 @@ THRESHOLDS: tuple[Threshold, ...] = (
     ),
     _t(
         "cancellations_window",
-        _("… in the last this many sessions"),
-        "Heuristic",
+        _("Cancellations or no-shows: number of recent sessions looked at"),
+        _("Heuristic"),
         heuristic=True,
         kind=int,
         minimum=1,
@@ -206,7 +206,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t(
         "repair_tolerance_sd",
         _("Repaired when the score is back within this many pooled SDs of its level"),
-        "Heuristic (“no longer a 1-SD dip”)",
+        _("Heuristic (“no longer a 1-SD dip”)"),
         heuristic=True,
         minimum=0.1,
         maximum=5,

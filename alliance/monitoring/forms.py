@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliance.care.models import Session
-from alliance.monitoring.config import LIST_FIELDS, THRESHOLDS
+from alliance.monitoring.config import THRESHOLDS
 from alliance.monitoring.models import Repair, Strategy
-from alliance.monitoring.words import RULE_TITLES
+from alliance.monitoring.words import RULE_TITLES, rule_source
 from alliance.science.signals import DEFAULT_CONFIG, RULES
 
 
@@ -29,7 +30,8 @@ class PlanForm(forms.Form):
 
 class SessionChoiceField(forms.ModelChoiceField[Session]):
     def label_from_instance(self, obj: Session) -> str:
-        return f"{obj.starts_at:%Y-%m-%d %H:%M}"
+        """In local time and the active language's date format."""
+        return formats.date_format(timezone.localtime(obj.starts_at), "DATETIME_FORMAT")
 
 
 class AddressedForm(forms.Form):
@@ -44,9 +46,15 @@ class AddressedForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["session"]
         assert isinstance(field, forms.ModelChoiceField)
+        # Only sessions that have started, the most recent first and preselected.
         field.queryset = Session.objects.filter(
-            episode__patient=repair.patient, starts_at__gte=repair.session.starts_at
+            episode__patient=repair.patient,
+            starts_at__gte=repair.session.starts_at,
+            starts_at__lte=timezone.now(),
         ).order_by("-starts_at")
+        if not self.is_bound and field.initial is None:
+            latest = field.queryset.first()
+            field.initial = latest.uuid if latest else None
 
 
 class CloseForm(forms.Form):
@@ -76,47 +84,105 @@ class ShareForm(forms.Form):
         label=_("Show it to the patient in their next check-in"), required=False
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, message in (
+            ("you_said", _("Write what the patient said: both fields are needed.")),
+            ("we_changed", _("Write what you changed: both fields are needed.")),
+        ):
+            if name not in self.errors and not cleaned.get(name, "").strip():
+                self.add_error(name, message)
+        return cleaned
 
-def _rule_choices() -> list[tuple[str, Any]]:
-    return [(rule, RULE_TITLES.get(rule, rule)) for rule in RULES]
+
+class RuleUse:
+    """What a rule does for the clinic: one exclusive choice per rule."""
+
+    SIGNAL = "signal"
+    INFO = "info"
+    OFF = "off"
+
+    CHOICES = (
+        (SIGNAL, _("Raises a signal")),
+        (INFO, _("Information only (never an alert)")),
+        (OFF, _("Off")),
+    )
+
+
+def _rule_field_name(rule: str) -> str:
+    return f"rule_{rule}"
+
+
+def _number(value: float | int) -> str:
+    """A number in the active language (1,96 in French)."""
+    return formats.number_format(value)
 
 
 class SignalSettingsForm(forms.Form):
-    """One field per threshold, and the rules on and shown as information only."""
-
-    enabled_rules = forms.MultipleChoiceField(
-        label=_("Rules that raise signals"),
-        choices=_rule_choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    info_only_rules = forms.MultipleChoiceField(
-        label=_("Rules shown as information only (never as an alert)"),
-        choices=_rule_choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    """One exclusive choice per rule (signal, information only, off) and one field per
+    threshold, numbers in the active language."""
 
     def __init__(self, *args: Any, overrides: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in LIST_FIELDS:
-            self.fields[name].initial = sorted(overrides.get(name, getattr(DEFAULT_CONFIG, name)))
+        enabled = frozenset(overrides.get("enabled_rules", DEFAULT_CONFIG.enabled_rules))
+        info_only = frozenset(overrides.get("info_only_rules", DEFAULT_CONFIG.info_only_rules))
+        for rule in RULES:
+            if rule not in enabled:
+                use = RuleUse.OFF
+            elif rule in info_only:
+                use = RuleUse.INFO
+            else:
+                use = RuleUse.SIGNAL
+            title: Any = RULE_TITLES.get(rule, rule)
+            self.fields[_rule_field_name(rule)] = forms.ChoiceField(
+                label=title,
+                choices=RuleUse.CHOICES,
+                widget=forms.RadioSelect,
+                initial=use,
+                help_text=rule_source(rule),
+            )
         for threshold in THRESHOLDS:
-            label: Any = threshold.label
             field: forms.Field
             if threshold.kind is int:
-                field = forms.IntegerField(
-                    min_value=int(threshold.minimum), max_value=int(threshold.maximum)
-                )
+                field = forms.IntegerField(localize=True)
             else:
-                field = forms.FloatField(min_value=threshold.minimum, max_value=threshold.maximum)
+                field = forms.FloatField(localize=True)
+            label: Any = threshold.label
             field.label = label
             self.fields[threshold.name] = field
             field.initial = overrides.get(threshold.name, threshold.default)
             field.help_text = _("Default %(default)s. Source: %(source)s.") % {
-                "default": threshold.default,
+                "default": _number(threshold.default),
                 "source": threshold.source,
             }
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for threshold in THRESHOLDS:
+            value = cleaned.get(threshold.name)
+            if value is not None and not threshold.minimum <= value <= threshold.maximum:
+                self.add_error(
+                    threshold.name,
+                    _("Enter a value from %(minimum)s to %(maximum)s.")
+                    % {
+                        "minimum": _number(threshold.minimum),
+                        "maximum": _number(threshold.maximum),
+                    },
+                )
+        return cleaned
+
+    def rule_fields(self) -> list[Any]:
+        return [self[_rule_field_name(rule)] for rule in RULES]
+
     def threshold_fields(self) -> list[tuple[Any, Any]]:
         return [(self[t.name], t) for t in THRESHOLDS]
+
+    def values(self) -> dict[str, Any]:
+        """The settings as the configuration stores them (call once valid)."""
+        uses = {rule: self.cleaned_data[_rule_field_name(rule)] for rule in RULES}
+        values: dict[str, Any] = {
+            "enabled_rules": [rule for rule, use in uses.items() if use != RuleUse.OFF],
+            "info_only_rules": [rule for rule, use in uses.items() if use == RuleUse.INFO],
+        }
+        values.update({t.name: self.cleaned_data[t.name] for t in THRESHOLDS})
+        return values

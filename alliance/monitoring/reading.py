@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -328,10 +329,26 @@ class PillarChange:
     now: float | None
 
     @property
-    def change(self) -> float | None:
-        if self.before is None or self.now is None:
+    def shown_before(self) -> int | None:
+        """The previous rating as displayed: whole points, halves rounded up."""
+        return _whole(self.before)
+
+    @property
+    def shown_now(self) -> int | None:
+        return _whole(self.now)
+
+    @property
+    def change(self) -> int | None:
+        """The change between the displayed values, so the table adds up."""
+        if self.shown_before is None or self.shown_now is None:
             return None
-        return self.now - self.before
+        return self.shown_now - self.shown_before
+
+
+def _whole(value: float | None) -> int | None:
+    if value is None:
+        return None
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass

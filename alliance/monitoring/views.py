@@ -23,7 +23,7 @@ from alliance.accounts.access import requesting_user, role_required, therapist_r
 from alliance.accounts.models import Role
 from alliance.errors import ActionRefused
 from alliance.monitoring import access, actions, charts, reading, supervision
-from alliance.monitoring.config import LIST_FIELDS, THRESHOLDS, safe_config_from
+from alliance.monitoring.config import safe_config_from
 from alliance.monitoring.forms import (
     AddressedForm,
     CloseForm,
@@ -34,7 +34,7 @@ from alliance.monitoring.forms import (
 from alliance.monitoring.models import Repair, Strategy
 from alliance.monitoring.rows import rows_html
 from alliance.monitoring.trajectories import settings_of
-from alliance.monitoring.words import RULE_TITLES, SUGGESTED_STRATEGY
+from alliance.monitoring.words import PILLAR_NAMES, RULE_TITLES, SUGGESTED_STRATEGY, scale_source
 from alliance.web.htmx import HtmxHttpRequest
 
 administrator_required = role_required(Role.ADMINISTRATOR)
@@ -236,6 +236,20 @@ def clinic_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/clinic.html", {"overview": supervision.overview(user)})
 
 
+def _scales_in_words(calibration: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The estimated scales with the pillar's name and the source in the active language."""
+    scales = (calibration or {}).get("scales", {})
+    return [
+        {
+            "pillar": PILLAR_NAMES.get(dimension, dimension),
+            "reliability": scale.get("reliability"),
+            "sd": scale.get("sd"),
+            "source": scale_source(str(scale.get("source", ""))),
+        }
+        for dimension, scale in scales.items()
+    ]
+
+
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def signal_settings(request: HttpRequest) -> HttpResponse:
@@ -243,10 +257,8 @@ def signal_settings(request: HttpRequest) -> HttpResponse:
     stored = settings_of(user.clinic)
     form = SignalSettingsForm(request.POST or None, overrides=stored.overrides)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in LIST_FIELDS}
-        values.update({t.name: form.cleaned_data[t.name] for t in THRESHOLDS})
         try:
-            actions.update_signal_settings(clinic=user.clinic, values=values, by=user)
+            actions.update_signal_settings(clinic=user.clinic, values=form.values(), by=user)
         except ActionRefused as refusal:
             form.add_error(None, str(refusal.message))
         else:
@@ -262,6 +274,6 @@ def signal_settings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "settings": stored,
         "config": safe_config_from(stored.overrides),
-        "scales": stored.calibration.get("scales", {}) if stored.calibration else {},
+        "scales": _scales_in_words(stored.calibration),
     }
     return render(request, "monitoring/settings.html", context, status=400 if form.errors else 200)

@@ -6,12 +6,13 @@ unfinished work. Every reason the caseload or the brief gives comes with one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from alliance.monitoring.models import RepairStatus, Strategy
 
@@ -154,3 +155,58 @@ def nothing_flagged() -> Reason:
         _("Nothing flagged."),
         _("Ask about the alliance anyway: small changes often pass unseen."),
     )
+
+
+# --- The engine's sources in the active language ------------------------------------
+# The pure core (alliance.science) keeps its sources in English, without Django;
+# the web layer maps each rule and scale source to a translated label here.
+
+RULE_SOURCES: dict[str, Promise] = {
+    "tension": _("Post-Session Questionnaire (Muran et al. 2009, Psychotherapy 46:233)"),
+    "reliable_drop": _("Reliable change index (Jacobson & Truax 1991)"),
+    "dip_1sd": _("Strauss et al. 2006; pooled SD after Gumz et al. 2012 (exact rule ours)"),
+    "dip_2sd": _("Stiles et al. 2004; pooled SD after Gumz et al. 2012 (exact rule ours)"),
+    "sudden_loss": _("Tang & DeRubeis 1999, criteria as in the R package suddengains"),
+    "ceiling_drop": _(
+        "OpenFIT alert rule (≥ 1 point on the 0–40 SRS) [vendor]; scaled to other ranges"
+    ),
+    "low_level": _("Instrument cut-off (e.g. SRS < 36, Duncan & Miller)"),
+    "discrepancy": _("Tryon et al. 2007 (r = .36 between the two views); threshold ours"),
+    "goal_not_owned": _("Goal-Based Outcomes method (Law); threshold ours"),
+    "task_not_relevant": _("Agreement on tasks (Bordin 1979); threshold ours"),
+    "not_on_track": _(
+        "Expected trajectory (Finch, Lambert & Schaalje 2001), re-fitted on the clinic's "
+        "data; 80 % band ours; falls back to reliable deterioration (Jacobson & Truax 1991)"
+    ),
+    "safety": _("PHQ-9 item 9 > 0 (Kroenke et al. 2001)"),
+    "missed_checkins": _("Heuristic"),
+    "cancellations": _("Heuristic"),
+}
+
+
+def rule_source(rule: str, source: str = "") -> Any:
+    """The translated source of ``rule``; the engine's own text for an unknown rule."""
+    return RULE_SOURCES.get(rule, source)
+
+
+_SCALE_SOURCES: dict[str, Promise] = {
+    "heuristic default (reliability 0.8, SD 2 points) until the clinic has enough data": _(
+        "heuristic default (reliability 0.8, SD 2 points) until the clinic has enough data"
+    ),
+    "instrument default": _("instrument default"),
+    "heuristic SD (range / 6)": _("heuristic SD (range / 6)"),
+}
+_ESTIMATED = re.compile(r"estimated from (\d+) patients of this clinic \((\d+) in all\)")
+
+
+def scale_source(source: str) -> Any:
+    """A calibration's source (written by the engine in English) in the active language."""
+    if source in _SCALE_SOURCES:
+        return _SCALE_SOURCES[source]
+    found = _ESTIMATED.fullmatch(source)
+    if found:
+        return gettext("estimated from %(eligible)s patients of this clinic (%(total)s in all)") % {
+            "eligible": found[1],
+            "total": found[2],
+        }
+    return source

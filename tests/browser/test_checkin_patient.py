@@ -206,3 +206,37 @@ def sign_in(page: Page, live_server: Any, user: User) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/sign-in/"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_missing_answers_are_announced_and_focused(
+    phone: Page, live_server: Any, therapist: User
+) -> None:
+    _p, session = _patient(therapist)
+    phone.goto(_emailed_url(live_server, session, therapist))
+    phone.get_by_role("button", name="Next").click()
+    expect(phone).to_have_title(re.compile(r"^Error: Step 1 of \d+ · Check-in"))
+    summary = phone.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    assert_accessible(phone)
+    summary.get_by_role("link").first.click()
+    expect(phone).to_have_url(re.compile(r"#q-goal$"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pasted_free_text_is_saved_without_a_key(
+    phone: Page, live_server: Any, therapist: User
+) -> None:
+    _p, session = _patient(therapist)
+    url = _emailed_url(live_server, session, therapist)
+    phone.goto(url)
+    phone.goto(url.rstrip("/") + "/step/voice/")
+    # fill() sends an input event and no key event, as a paste or dictation does.
+    phone.get_by_role("textbox").fill("Pasted: more exercises")
+    expect(phone.locator("#save-status")).to_contain_text("Saved.")
+    assert Checkin.objects.get().responses.get(item_id="change_request").text == (
+        "Pasted: more exercises"
+    )

@@ -84,3 +84,35 @@ def test_kiosk_leaves_nothing_on_screen(
         assert "A. L." not in content
     assert Checkin.objects.get(respondent="patient").is_submitted
     tablet_context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_from_the_safety_banner_to_the_answers_on_a_phone(
+    browser: Browser, live_server: Any, therapist: User
+) -> None:
+    from tests.checkins.helpers import answer_everything
+
+    _p, session = _patient(therapist, phq9=1)
+    link, _token = actions.create_link(session=session, channel="qr", by=therapist)
+    checkin = actions.start_checkin(link=link)
+    answer_everything(
+        checkin,
+        link,
+        rupture={"tension": "1", "tension_intensity": "7", "tension_discussed": "0"},
+        **{"phq-9": {"self_harm": "2"}},
+    )
+    actions.submit_checkin(checkin=checkin, link=link)
+    context = browser.new_context(viewport=PHONE)
+    phone = context.new_page()
+    sign_in(phone, live_server, therapist)
+    phone.get_by_role("link", name="See the check-in and acknowledge the alert").first.click()
+    answers = phone.locator("#patient-answers")
+    expect(answers).to_contain_text("Was there a moment of tension")
+    expect(answers).to_contain_text("7/10")
+    expect(answers).to_contain_text("More exercises, please.")
+    expect(answers).to_contain_text("PHQ-9")
+    expect(phone.get_by_role("button", name="Send the check-in by email")).to_have_count(0)
+    expect(phone.get_by_text(re.compile("^Answered on"))).to_be_visible()
+    assert_accessible(phone)
+    context.close()

@@ -173,3 +173,18 @@ def test_record_an_acknowledgement_without_a_frame(
     )
     assert "There is no therapy frame to acknowledge yet." in response.text
     assert not FrameAcknowledgement.objects.exists()
+
+
+def test_goal_history_shows_the_wording_before_and_after_a_revision(
+    therapist_client: Client, goal: Goal
+) -> None:
+    therapist_client.post(
+        reverse("care:revise_goal", args=[goal.uuid]),
+        {"patient_wording": "Sleep 7 hours", "therapist_wording": "Same", "reason": "Clearer"},
+    )
+    response = therapist_client.get(
+        reverse("care:patient_detail", args=[goal.episode.patient.uuid])
+    )
+    html = response.content.decode()
+    assert "Patient's words: “Sleep better” became “Sleep 7 hours”" in html
+    assert "“Restore a regular sleep pattern” became “Same”" in html

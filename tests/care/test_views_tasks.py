@@ -86,3 +86,16 @@ def test_drop_task(therapist_client: Client, goal: Goal) -> None:
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.DROPPED
+
+
+def test_overdue_task_says_since_when(therapist_client: Client, goal: Goal) -> None:
+    import datetime
+
+    make_task(goal=goal, title="Walk", due_on=datetime.date(2020, 7, 29))
+    url = reverse("care:patient_detail", args=[goal.episode.patient.uuid])
+    html = therapist_client.get(url).content.decode()
+    assert "Overdue since July 29, 2020" in html
+    assert "Overdue due" not in html
+    assert "due July 29, 2020" not in html
+    french = therapist_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "En retard depuis le 29 juillet 2020" in french

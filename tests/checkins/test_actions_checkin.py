@@ -233,3 +233,22 @@ def test_audit_names_no_patient_and_no_free_text(link: CheckinLink) -> None:
     dump = str(list(AuditEvent.objects.values_list("data", flat=True)))
     assert "A. L." not in dump
     assert "More exercises" not in dump
+
+
+def test_no_tension_drops_follow_ups_posted_with_it(link: CheckinLink) -> None:
+    """Without JavaScript every follow-up is on the form: "No" must drop them all."""
+    checkin = actions.start_checkin(link=link)
+    rupture = flow.find_step(flow.steps_for(checkin), "rupture")
+    assert rupture is not None
+    result = actions.save_answers(
+        checkin=checkin,
+        step=rupture,
+        answers={"tension": "0", "tension_intensity": "6", "tension_discussed": "1"},
+        link=link,
+    )
+    assert set(Response.objects.values_list("item_id", flat=True)) == {"tension"}
+    assert result.saved == ["tension"]
+    actions.save_answers(
+        checkin=checkin, step=rupture, answers={"tension_discussed": "2"}, link=link
+    )
+    assert set(Response.objects.values_list("item_id", flat=True)) == {"tension"}

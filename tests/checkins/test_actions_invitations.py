@@ -155,3 +155,20 @@ def test_revoked_link_opens_nothing(link: CheckinLink, therapist: User) -> None:
     with pytest.raises(ActionRefused) as refused:
         actions.start_checkin(link=link)
     assert refused.value.code == "revoked"
+
+
+def test_no_new_link_once_the_patient_has_sent_the_checkin(
+    link: CheckinLink, session: Session, therapist: User
+) -> None:
+    checkin = actions.start_checkin(link=link)
+    answer_everything(checkin, link)
+    actions.submit_checkin(checkin=checkin, link=link)
+    for attempt in (
+        lambda: actions.invite_by_email(session=session, by=therapist),
+        lambda: actions.create_link(session=session, channel="qr", by=therapist),
+    ):
+        with pytest.raises(ActionRefused) as refused:
+            attempt()
+        assert refused.value.code == "already_answered"
+    assert CheckinLink.objects.count() == 1
+    assert len(mail.outbox) == 0

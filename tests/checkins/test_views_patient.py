@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -12,6 +12,7 @@ from django.utils import timezone
 from alliance.care.models import Episode, Goal, GoalStatus, Patient, Session, Task
 from alliance.checkins import actions, flow
 from alliance.checkins.models import Checkin, CheckinLink, MonitoringPlan, Response, TaskObjection
+from alliance.errors import ActionRefused
 from tests.care.factories import make_frame_version, make_session
 from tests.checkins.factories import make_link
 from tests.checkins.helpers import ALLIANCE, answer_everything
@@ -273,3 +274,97 @@ def test_steps_are_stable(client: Client, link: CheckinLink, session: Session) -
     checkin = actions.start_checkin(link=link)
     assert [s.key for s in flow.steps_for(checkin)][:3] == ["goals", "tasks", "bond"]
     assert set(ALLIANCE) >= {"goal", "bond"}
+
+
+def test_space_dates_each_rating_by_its_session(
+    client: Client, link: CheckinLink, token: str, session: Session
+) -> None:
+    session.starts_at = timezone.make_aware(datetime(2026, 3, 2, 10, 0))
+    session.save(update_fields=["starts_at"])
+    checkin = actions.start_checkin(link=link)
+    answer_everything(checkin, link)
+    actions.submit_checkin(checkin=checkin, link=link)
+    page = client.get(url("space", token)).content.decode()
+    table = page[page.index('id="progress-caption"') :]
+    assert "03/02/2026" in table  # the session's date, en's SHORT_DATE_FORMAT
+    assert timezone.localdate().strftime("%m/%d/%Y") not in table  # not the day it was sent
+
+
+def test_task_objection_is_shown_and_not_offered_twice(
+    client: Client, link: CheckinLink, token: str, task: Task
+) -> None:
+    page = url("object_to_task", token, task_uuid=str(task.uuid))
+    client.post(page, {"reason": "I have no time in the evening"})
+    space = client.get(url("space", token)).content.decode()
+    assert "you said that this does not fit you" in space
+    assert page not in space
+    again = client.get(page)
+    assert again.status_code == 302
+    client.post(page, {"reason": "Still no time"})
+    assert TaskObjection.objects.count() == 1
+    with pytest.raises(ActionRefused) as refused:
+        actions.object_to_task(link=link, task=task, reason="Once more")
+    assert refused.value.code == "already_objected"
+    TaskObjection.objects.update(
+        seen_at=timezone.now(), seen_by=task.goal.episode.patient.created_by
+    )
+    assert page in client.get(url("space", token)).content.decode()
+
+
+def test_crisis_box_tells_the_truth_before_and_after_sending(
+    client: Client, link: CheckinLink, token: str
+) -> None:
+    MonitoringPlan.objects.filter(patient=link.patient).update(phq9_every_sessions=1)
+    checkin = actions.start_checkin(link=link)
+    answer_everything(checkin, link, **{"phq-9": {"self_harm": "1"}})
+    before = client.get(url("step", token, step="send")).content.decode()
+    assert "will get back to you" not in before
+    assert "Your therapist will be told about this answer" in before
+    client.post(url("step", token, step="send"))
+    after = client.get(url("thanks", token)).content.decode()
+    assert "Your therapist has been told about this answer" in after
+
+
+def test_crisis_box_is_not_between_the_instruction_and_the_items(
+    client: Client, link: CheckinLink, token: str
+) -> None:
+    MonitoringPlan.objects.filter(patient=link.patient).update(gad7_every_sessions=1)
+    client.get(url("start", token))
+    Checkin.objects.update(measures=["phq-9", "gad-7"])
+    client.post(url("step", token, step="phq-9"), {"self_harm": "1"})
+    page = client.get(url("step", token, step="gad-7")).content.decode()
+    instruction = page.index('class="subject"')
+    assert page.index('class="crisis"') < instruction < page.index("<fieldset")
+
+
+def test_free_text_autosaves_on_input_for_paste_and_dictation(client: Client, token: str) -> None:
+    client.get(url("start", token))
+    page = client.get(url("step", token, step="voice")).content.decode()
+    assert 'hx-trigger="change, input changed delay:1000ms from:textarea"' in page
+    assert "keyup" not in page
+    client.post(url("step", token, step="voice"), {"change_request": "Pasted text"})
+    assert Response.objects.get(item_id="change_request").text == "Pasted text"
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("en", "Error: Step 1 of"), ("fr", "Erreur")])
+def test_validation_errors_are_announced(
+    client: Client, token: str, patient: Patient, language: str, prefix: str
+) -> None:
+    patient.preferred_language = language
+    patient.save(update_fields=["preferred_language"])
+    client.get(url("start", token))
+    response = client.post(url("step", token, step="goals"), {"direction": "next"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert title.startswith(f"<title>{prefix}")
+    assert ("· Check-in" if language == "en" else "· Bilan de séance") in title
+    summary = page[
+        page.index('class="error-summary"') - 5 : page.index(
+            "</div>", page.index('class="error-summary"')
+        )
+    ]
+    for attribute in ('role="alert"', 'tabindex="-1"', "autofocus", 'href="#q-goal"'):
+        assert attribute in summary
+    assert 'id="q-goal"' in page
+    assert "<script" not in summary

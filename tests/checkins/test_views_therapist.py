@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -15,11 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.accounts.models import User
+from alliance.audit.models import AuditEvent
 from alliance.care.models import Patient, Session
 from alliance.checkins import actions
-from alliance.checkins.models import Checkin, CheckinLink, CheckinScore, EmailStatus, SafetyAlert
+from alliance.checkins.models import (
+    Checkin,
+    CheckinLink,
+    CheckinScore,
+    EmailStatus,
+    MonitoringPlan,
+    SafetyAlert,
+)
 from tests.care.factories import make_patient, make_session, open_episode_of
 from tests.checkins.factories import make_checkin, make_link
+from tests.checkins.helpers import answer_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +257,72 @@ def test_proposed_goal_shows_on_the_session_page(
     actions.propose_goal(link=link, wording="Go back to swimming")
     page = therapist_client.get(reverse("checkins:session", kwargs={"session_uuid": session.uuid}))
     assert b"Go back to swimming" in page.content
+
+
+def _sent_checkin(link: CheckinLink, **overrides: dict[str, str]) -> Checkin:
+    checkin = actions.start_checkin(link=link)
+    answer_everything(checkin, link, **overrides)
+    return actions.submit_checkin(checkin=checkin, link=link)
+
+
+def test_session_page_shows_the_patient_s_answers_and_audits_the_read(
+    therapist_client: Client, link: CheckinLink, session: Session, patient: Patient
+) -> None:
+    MonitoringPlan.objects.filter(patient=patient).update(phq9_every_sessions=1)
+    _sent_checkin(
+        link,
+        rupture={"tension": "1", "tension_intensity": "6", "tension_discussed": "1"},
+        **{"phq-9": {"self_harm": "1"}},
+    )
+    path = reverse("checkins:session", kwargs={"session_uuid": session.uuid})
+    page = therapist_client.get(path).content.decode()
+    answers = page[page.index('id="patient-answers"') :]
+    assert "Was there a moment of tension or misunderstanding between us today?" in answers
+    assert "<dd>Yes</dd>" in answers
+    assert "<dd>6/10</dd>" in answers  # how strong
+    assert "<dd>Partly</dd>" in answers  # talked it through
+    assert "More exercises, please." in answers
+    assert "Patient Health Questionnaire (PHQ-9)</dt><dd>9/27 · Mild</dd>" in answers
+    read = AuditEvent.objects.get(action="checkins.answers_read")
+    assert read.data["session"] == str(session.uuid)
+    assert "More exercises" not in str(read.data)
+
+
+def test_answers_in_progress_stay_with_the_patient(
+    therapist_client: Client, link: CheckinLink, session: Session
+) -> None:
+    answer_everything(actions.start_checkin(link=link), link)
+    page = therapist_client.get(reverse("checkins:session", kwargs={"session_uuid": session.uuid}))
+    assert b"More exercises" not in page.content
+    assert b"appear here once they have sent them" in page.content
+    assert not AuditEvent.objects.filter(action="checkins.answers_read").exists()
+
+
+def test_session_page_answers_in_french(
+    therapist_client: Client, link: CheckinLink, session: Session
+) -> None:
+    _sent_checkin(link)
+    therapist_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = therapist_client.get(reverse("checkins:session", kwargs={"session_uuid": session.uuid}))
+    assert "Les réponses du patient" in page.content.decode()
+    assert "<dd>Non</dd>" in page.content.decode()
+
+
+def test_answered_checkin_is_not_offered_again(
+    therapist_client: Client, link: CheckinLink, session: Session
+) -> None:
+    checkin = _sent_checkin(link)
+    path = reverse("checkins:session", kwargs={"session_uuid": session.uuid})
+    page = therapist_client.get(path).content.decode()
+    assert "Send the check-in by email" not in page
+    assert "Show a QR code" not in page
+    assert "Usable" not in page
+    assert "Answered on" in page
+    assert checkin.submitted_at is not None
+    response = therapist_client.post(
+        reverse("checkins:invite", kwargs={"session_uuid": session.uuid}), follow=True
+    )
+    assert b"already sent their check-in" in response.content
+    assert len(mail.outbox) == 0
+    therapist_client.post(reverse("checkins:qr", kwargs={"session_uuid": session.uuid}))
+    assert CheckinLink.objects.count() == 1

@@ -64,12 +64,17 @@ def _refuse_if_submitted(checkin: Checkin) -> None:
 def _store_step(checkin: Checkin, step: flow.Step, parsed: dict[str, Any]) -> list[str]:
     saved = flow.step_answers(step, flow.answers_of(checkin))
     merged = {**saved, **parsed}
+    stored = []
     for item in step.items:
+        if not flow.is_enabled(item, merged):
+            # "No tension" drops every follow-up, saved before or posted with it.
+            if item.id in saved:
+                _upsert(checkin, step, item.id, None)
+            continue
         if item.id in parsed:
             _upsert(checkin, step, item.id, parsed[item.id] if parsed[item.id] != "" else None)
-        if not flow.is_enabled(item, merged) and item.id in saved:
-            _upsert(checkin, step, item.id, None)  # "no tension" clears its follow-ups
-    return list(parsed)
+            stored.append(item.id)
+    return stored
 
 
 @transaction.atomic

@@ -87,6 +87,19 @@ def measures_due(patient: Patient, plan: MonitoringPlan) -> list[str]:
 # --- Links ----------------------------------------------------------------------
 
 
+def _refuse_if_answered(session: Session) -> None:
+    if Checkin.objects.filter(
+        session=session, respondent=Respondent.PATIENT, status=CheckinStatus.SUBMITTED
+    ).exists():
+        raise ActionRefused(
+            _(
+                "The patient has already sent their check-in for this session: "
+                "there is nothing more to send."
+            ),
+            code="already_answered",
+        )
+
+
 @transaction.atomic
 def create_link(
     *,
@@ -107,6 +120,7 @@ def create_link(
             _("This session did not take place, so there is nothing to check in about."),
             code="session_not_held",
         )
+    _refuse_if_answered(session)
     token = new_token()
     link = CheckinLink.objects.create(
         patient=session.episode.patient,
@@ -165,6 +179,7 @@ def invite_by_email(
     A refused address (the SMTP server answers 5xx) is recorded on the link,
     and the therapist is told to check it or to use the QR code.
     """
+    _refuse_if_answered(session)
     _no_email_address(session)
     link, token = create_link(session=session, channel=channel, by=by)
     return _email_link(link, token)
@@ -256,7 +271,10 @@ def auto_invite_if_due(*, session: Session, now: datetime | None = None) -> Invi
     with transaction.atomic():
         # Locked, so that two runs of the task (two saves of the session) send one email.
         Session.objects.select_for_update().filter(pk=session.pk).first()
-        if session.checkin_links.exists():
+        if (
+            session.checkin_links.exists()
+            or session.checkins.filter(respondent=Respondent.PATIENT).exists()
+        ):
             return None
         link, token = create_link(session=session, channel=Channel.AUTOMATIC, by=None)
     return _email_link(link, token)

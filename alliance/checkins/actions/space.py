@@ -54,6 +54,16 @@ def object_to_task(*, link: CheckinLink, task: Task, reason: str) -> TaskObjecti
             % {"limit": 2000},
             code="too_long",
         )
+    # Locked, so that two quick sends record one objection.
+    Task.objects.select_for_update().filter(pk=task.pk).first()
+    if TaskObjection.objects.filter(task=task, seen_at__isnull=True).exists():
+        raise ActionRefused(
+            _(
+                "You have already said that this task does not fit you. Your therapist "
+                "will talk about it with you."
+            ),
+            code="already_objected",
+        )
     objection = TaskObjection.objects.create(task=task, link=link, reason=reason)
     _audit("task_objection", by=None, target=task, patient=link.patient)
     return objection

@@ -253,6 +253,7 @@ def thanks(request: HttpRequest, link: CheckinLink, token: str) -> HttpResponseB
         "token": token,
         "link": link,
         "crisis": crisis.resources_for(link.patient.country) if _open_alerts(checkin) else (),
+        "crisis_sent": True,
         "changes": progress.you_said_we_changed(link.patient),
     }
     return render(request, "checkins/patient/thanks.html", context)
@@ -271,13 +272,19 @@ def space(request: HttpRequest, link: CheckinLink, token: str) -> HttpResponseBa
     episode = link.session.episode
     goals = list(access.goals_of(link).prefetch_related("tasks"))
     frame = episode.frame_versions.select_related("acknowledgement").order_by("-number").first()
+    objected = access.pending_objections_of(link)
     context = {
         "token": token,
         "link": link,
         "agreed_goals": [g for g in goals if g.status == GoalStatus.AGREED],
         "proposed_goals": [g for g in goals if g.status == GoalStatus.PROPOSED],
         "achieved_goals": [g for g in goals if g.status == GoalStatus.ACHIEVED],
-        "tasks": [t for g in goals for t in g.tasks.all() if t.status == TaskStatus.OPEN],
+        "tasks": [
+            (t, objected.get(t.pk))
+            for g in goals
+            for t in g.tasks.all()
+            if t.status == TaskStatus.OPEN
+        ],
         "frame": frame,
         "frame_acknowledged": frame is not None and hasattr(frame, "acknowledgement"),
         "progress": progress.patient_progress(link.patient),
@@ -337,6 +344,15 @@ def object_to_task(
 ) -> HttpResponseBase:
     task = access.task_of(link, task_uuid)
     error: Any = ""
+    if task.pk in access.pending_objections_of(link):
+        messages.info(
+            request,
+            _(
+                "You have already said that this task does not fit you. Your therapist "
+                "will talk about it with you."
+            ),
+        )
+        return _to_space(token, "tasks")
     if request.method == "POST":
         try:
             actions.object_to_task(link=link, task=task, reason=request.POST.get("reason", ""))

@@ -19,6 +19,7 @@ from alliance.audit.log import record
 from alliance.care import access as care_access
 from alliance.care.models import Goal, GoalStatus, Session
 from alliance.checkins import access, actions, mail
+from alliance.checkins.answers import patient_answers
 from alliance.checkins.forms import PlanForm
 from alliance.checkins.models import (
     Channel,
@@ -92,9 +93,11 @@ def session_page(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
             ("overall", _("Overall")),
         )
     ]
+    sent = access.sent_answers_for(user, session)
     context = {
         "session": session,
         "patient": patient,
+        "answers": patient_answers(sent, request.LANGUAGE_CODE) if sent else None,
         "links": list(session.checkin_links.select_related("device").order_by("-created_at")),
         "patient_checkin": checkins.get(Respondent.PATIENT),
         "mirror": checkins.get(Respondent.THERAPIST),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -27,10 +28,15 @@ def join_scores(values: list[float] | None) -> str:
 
 @register.filter
 def signed(value: float | None) -> str:
+    """A whole change with its sign: "+1", "−7" (a true minus sign), "0"."""
     if value is None:
         return ""
-    rounded = round(value)
-    return f"{rounded:+d}" if rounded else "0"
+    rounded = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if rounded > 0:
+        return f"+{rounded}"
+    if rounded < 0:
+        return f"\u2212{-rounded}"
+    return "0"
 
 
 @register.filter
@@ -43,3 +49,11 @@ def pillar_name(dimension: str) -> str:
 @register.filter
 def split_list(text: str) -> list[str]:
     return text.split(",")
+
+
+@register.filter(name="rule_source")
+def rule_source_filter(rule: str, source: str = "") -> Any:
+    """The rule's source in the active language (the engine writes it in English)."""
+    from alliance.monitoring.words import rule_source
+
+    return rule_source(rule, source)
