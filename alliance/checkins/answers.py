@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alliance.checkins import flow
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 from alliance.checkins.models import Checkin
 from alliance.science.instruments import Item, get_instrument, localize
-
-CHECKIN_INSTRUMENT = "alliance-checkin"
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,9 @@ def _label(item: Item, value: float, language: str) -> str:
 
 def patient_answers(checkin: Checkin, language: str) -> PatientAnswers:
     """The patient's own answers (prefetched ``responses`` and ``scores``), labelled."""
-    saved = {r.item_id: r for r in checkin.responses.all() if r.instrument_id == CHECKIN_INSTRUMENT}
+    saved = {r.item_id: r for r in checkin.responses.all() if r.instrument_id == PATIENT_INSTRUMENT}
     result = PatientAnswers()
-    for item in get_instrument(CHECKIN_INSTRUMENT).items:
+    for item in get_instrument(PATIENT_INSTRUMENT).items:
         response = saved.get(item.id)
         question = localize(item.text, language)
         if not item.response.is_numeric:

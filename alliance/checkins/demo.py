@@ -22,7 +22,8 @@ from uuid import UUID
 from django.utils import timezone
 
 from alliance.care.models import Attendance, GoalStatus, Patient, Session
-from alliance.checkins.actions import THERAPIST_INSTRUMENT, store_scores
+from alliance.checkins.actions import store_scores
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import (
     Channel,
     Checkin,
@@ -40,7 +41,7 @@ from alliance.demo.registry import DemoContext, demo_step
 from alliance.science.instruments import get_instrument
 
 # Read from the instruments, so the demo always answers the items that exist.
-_CHECKIN = get_instrument("alliance-checkin")
+_CHECKIN = get_instrument(PATIENT_INSTRUMENT)
 PILLAR_ITEMS = {
     pillar: tuple(item.id for item in _CHECKIN.items_of_pillar(pillar))
     for pillar in ("goal", "task", "bond")
@@ -150,7 +151,7 @@ def _patient_checkin(
     history: History, session: Session, index: int, rupture_at: int, count: int
 ) -> Checkin:
     checkin = _checkin(session, Respondent.PATIENT, history.rng.uniform(1, 30))
-    _write(checkin, "alliance-checkin", history.alliance_answers(index, rupture_at, mirror=False))
+    _write(checkin, PATIENT_INSTRUMENT, history.alliance_answers(index, rupture_at, mirror=False))
     for goal in session.episode.goals.filter(status=GoalStatus.AGREED):
         progress = _clamp(1 + 6 * index / max(count - 1, 1) + history.rng.gauss(0, 0.7))
         _write(

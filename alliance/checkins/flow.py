@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from alliance.care.models import Goal, GoalStatus, Session, Task, TaskKind, TaskStatus
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 from alliance.checkins.models import Checkin, Response
 from alliance.science.instruments import Instrument, Item, ResponseType, get_instrument
 
@@ -128,7 +129,7 @@ def _measure_step(instrument_id: str) -> Step:
     return Step(instrument_id, "measure", instrument_id, ids, required=_numeric(items))
 
 
-def steps_for(checkin: Checkin, instrument_id: str = "alliance-checkin") -> list[Step]:
+def steps_for(checkin: Checkin, instrument_id: str = PATIENT_INSTRUMENT) -> list[Step]:
     """Every screen of ``checkin``, in order, ending with the screen that sends it."""
     alliance = _alliance_steps(get_instrument(instrument_id))
     head = [step for step in alliance if step.kind == "alliance"]

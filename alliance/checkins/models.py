@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.models import Clinic, User
 from alliance.care.models import Patient, Session, Task, both_or_neither
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 
 #: Days an emailed or QR link stays valid, unless ``CHECKIN_LINK_VALIDITY_DAYS`` says otherwise.
 DEFAULT_LINK_VALIDITY_DAYS = 14
@@ -59,7 +60,7 @@ class MonitoringPlan(models.Model):
         Patient, on_delete=models.CASCADE, related_name="monitoring_plan"
     )
     checkin_instrument = models.CharField(
-        _("check-in questionnaire"), max_length=80, default="alliance-checkin"
+        _("check-in questionnaire"), max_length=80, default=PATIENT_INSTRUMENT
     )
     phq9_every_sessions = models.PositiveSmallIntegerField(
         _("PHQ-9 every how many sessions"),

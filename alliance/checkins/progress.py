@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from alliance.care.models import Patient
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 from alliance.checkins.models import CheckinScore, CheckinStatus, Respondent
 
 PILLARS = (("goal", _("What we work on")), ("task", _("How we work")), ("bond", _("Between us")))
@@ -30,7 +31,7 @@ def patient_progress(patient: Patient) -> dict[str, Any]:
             checkin__respondent=Respondent.PATIENT,
             checkin__status=CheckinStatus.SUBMITTED,
             subject_uuid__isnull=True,
-            instrument_id="alliance-checkin",
+            instrument_id=PATIENT_INSTRUMENT,
         )
         .select_related("checkin__session")
         .order_by("checkin__session__starts_at")

@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from alliance.accounts.models import Clinic
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import CheckinStatus, Response
 from alliance.science.instruments import Instrument, get_instrument, localize
 from alliance.science.reliability import ScaleReliability, instrument_reliability
 from alliance.science.scoring import TOTAL, answers_matrix
 
 # The instruments whose reliability the clinic's answers can estimate.
-CHECKIN_INSTRUMENTS = ("alliance-checkin", "alliance-checkin-therapist")
+CHECKIN_INSTRUMENTS = (PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT)
 # Enough for a stable percentile interval, cheap enough for a page view.
 BOOTSTRAP_RESAMPLES = 300
 

@@ -25,13 +25,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
 
 from alliance.care.models import Goal, Patient
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import CheckinScore, CheckinStatus
 from alliance.monitoring.models import Repair, Severity, StoredSignal
 from alliance.monitoring.trajectories import (
     GOAL_RATING,
     OUTCOME_INSTRUMENT,
-    PATIENT_INSTRUMENT,
-    THERAPIST_INSTRUMENT,
 )
 from alliance.monitoring.words import PILLAR_NAMES, RULE_TITLES
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from alliance.accounts.models import User
 from alliance.care.models import Attendance, Patient, Session
 from alliance.checkins.actions import store_scores
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 from alliance.checkins.models import Checkin, CheckinStatus, Respondent, Response
 from alliance.demo.registry import DemoContext, demo_step
 from alliance.monitoring import actions
@@ -56,7 +57,7 @@ def _rupture(patient: Patient, moment: datetime, pillar: str, words: str, by: Us
     rows = [Response(item_id=item, value=value) for item, value in values.items()]
     rows.append(Response(item_id="change_request", text=words))
     for row in rows:
-        row.checkin, row.instrument_id, row.instrument_version = checkin, "alliance-checkin", "1.0"
+        row.checkin, row.instrument_id, row.instrument_version = checkin, PATIENT_INSTRUMENT, "1.0"
     Response.objects.bulk_create(rows)
     store_scores(checkin, [])
 

@@ -21,6 +21,7 @@ from alliance.accounts.models import User
 from alliance.audit.log import record
 from alliance.care.access import patients_for
 from alliance.care.models import Goal, GoalStatus, Patient, Task, TaskStatus
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import (
     Checkin,
     CheckinScore,
@@ -32,8 +33,6 @@ from alliance.checkins.models import (
 )
 from alliance.monitoring.models import SEVERITY_RANK, Repair, Severity, StoredSignal
 from alliance.monitoring.trajectories import (
-    PATIENT_INSTRUMENT,
-    THERAPIST_INSTRUMENT,
     current_episode,
 )
 from alliance.monitoring.words import (

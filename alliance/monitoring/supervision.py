@@ -23,12 +23,11 @@ from django.db.models import Q
 from alliance.accounts.models import User
 from alliance.audit.log import record
 from alliance.care.models import CareTeamMember, CareTeamRole
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import CheckinScore, CheckinStatus
 from alliance.monitoring.models import Repair, Resolution
 from alliance.monitoring.trajectories import (
     OUTCOME_INSTRUMENT,
-    PATIENT_INSTRUMENT,
-    THERAPIST_INSTRUMENT,
 )
 from alliance.science.signals import RuptureRecord, repair_statistics
 

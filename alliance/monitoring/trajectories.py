@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from alliance.accounts.models import Clinic
 from alliance.care.models import Attendance, Episode, Patient, Session
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import CheckinScore, CheckinStatus, Respondent, Response, SafetyAlert
 from alliance.monitoring.config import DEFAULT_CHECKIN_SCALE, safe_config_from
 from alliance.monitoring.models import ClinicSignalSettings
@@ -49,8 +50,6 @@ from alliance.science.signals import (
     Attendance as EngineAttendance,
 )
 
-PATIENT_INSTRUMENT = "alliance-checkin"
-THERAPIST_INSTRUMENT = "alliance-checkin-therapist"
 GOAL_RATING = "goal-rating"
 TASK_RATING = "task-rating"
 OUTCOME_INSTRUMENT = "phq-9"

@@ -36,7 +36,7 @@ from alliance.checkins.actions.links import (
     update_plan,
 )
 from alliance.checkins.actions.links import _reminder_due_at as _reminder_due_at  # for the tests
-from alliance.checkins.actions.mirror import THERAPIST_INSTRUMENT, rate_session
+from alliance.checkins.actions.mirror import rate_session
 from alliance.checkins.actions.safety import acknowledge_alert, mark_alert_emailed
 from alliance.checkins.actions.space import (
     acknowledge_frame,
@@ -48,7 +48,6 @@ from alliance.checkins.actions.space import (
 __all__ = [
     "PATIENT_LINK",
     "PILLAR_COLUMNS",
-    "THERAPIST_INSTRUMENT",
     "InvitationResult",
     "SaveResult",
     "acknowledge_alert",

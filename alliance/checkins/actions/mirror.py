@@ -20,12 +20,10 @@ from alliance.checkins.actions._common import (
     _upsert,
 )
 from alliance.checkins.actions.checkin import store_scores
+from alliance.checkins.instrument_ids import THERAPIST_INSTRUMENT
 from alliance.checkins.models import Checkin, CheckinStatus, Respondent
 from alliance.errors import ActionRefused
 from alliance.science.instruments import get_instrument
-
-THERAPIST_INSTRUMENT = "alliance-checkin-therapist"
-
 
 # --- The therapist's mirror rating ---------------------------------------------
 

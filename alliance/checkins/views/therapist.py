@@ -21,6 +21,7 @@ from alliance.care.models import Goal, GoalStatus, Session
 from alliance.checkins import access, actions, mail
 from alliance.checkins.answers import patient_answers
 from alliance.checkins.forms import PlanForm
+from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT
 from alliance.checkins.models import (
     Channel,
     Checkin,
@@ -39,7 +40,7 @@ def _to_session(session: Session) -> HttpResponseBase:
 
 
 def _mirror_fields(checkin: Checkin | None, language: str) -> list[dict[str, Any]]:
-    instrument = get_instrument(actions.THERAPIST_INSTRUMENT)
+    instrument = get_instrument(THERAPIST_INSTRUMENT)
     saved = {r.item_id: r.answer for r in checkin.responses.all()} if checkin else {}
     fields = []
     for item in instrument.items:
@@ -68,7 +69,7 @@ def _scores(session: Session) -> dict[str, CheckinScore | None]:
     rows = CheckinScore.objects.filter(
         checkin__session=session,
         subject_uuid__isnull=True,
-        instrument_id__in=["alliance-checkin", actions.THERAPIST_INSTRUMENT],
+        instrument_id__in=[PATIENT_INSTRUMENT, THERAPIST_INSTRUMENT],
     ).select_related("checkin")
     found: dict[str, CheckinScore | None] = {"patient": None, "therapist": None}
     for row in rows:
