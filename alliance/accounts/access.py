@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from alliance.accounts.models import Invitation, Role, User
+from alliance.accounts.models import Invitation, Role, User, hash_token
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -50,6 +50,19 @@ def colleague_for(user: User, member_uuid: uuid.UUID) -> User:
 
 def invitation_for(user: User, invitation_uuid: uuid.UUID) -> Invitation:
     return get_object_or_404(Invitation, clinic=user.clinic, uuid=invitation_uuid)
+
+
+def invitation_language(token: str) -> str | None:
+    """The language an invitation link's email was written in, whatever the link's state.
+
+    Only the holder of the secret token finds it; an unknown link has none.
+    """
+    language: str | None = (
+        Invitation.objects.filter(token_hash=hash_token(token))
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language
 
 
 def safe_next_url(request: HttpRequest, parameter: str = "next") -> str | None:

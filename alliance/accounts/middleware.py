@@ -12,11 +12,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
+
+from alliance.accounts import languages
 
 Handler = Callable[[HttpRequest], HttpResponse]
 LAST_ACTIVITY_KEY = "alliance_last_activity"
@@ -70,8 +71,7 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = getattr(request.user, "language", "")
         if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+            languages.speak(request, language)
         return self.get_response(request)
 
 

@@ -26,8 +26,8 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from alliance.accounts import actions
-from alliance.accounts.access import requesting_user, safe_next_url
+from alliance.accounts import actions, languages
+from alliance.accounts.access import invitation_language, requesting_user, safe_next_url
 from alliance.accounts.forms import (
     AcceptInvitationForm,
     FirstAdministratorForm,
@@ -35,7 +35,7 @@ from alliance.accounts.forms import (
     SignInForm,
     TokenForm,
 )
-from alliance.accounts.models import Installation
+from alliance.accounts.models import Installation, User
 from alliance.accounts.tasks import send_password_reset_email
 from alliance.audit.log import record
 from alliance.errors import ActionRefused
@@ -82,14 +82,15 @@ def set_up(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    # Every page of the flow speaks the same language, from the link to the
+    # welcome message: the person's choice, else the invitation email's.
+    languages.speak(request, _invitation_page_language(request, token))
     try:
         invitation = actions.check_invitation(token)
     except ActionRefused as refusal:
-        return render(
-            request, "accounts/invitation_invalid.html", {"reason": refusal.message}, status=410
-        )
+        return _invitation_refused(request, refusal)
     form = AcceptInvitationForm(
-        request.POST or None, email=invitation.email, initial={"language": invitation.language}
+        request.POST or None, email=invitation.email, initial={"language": get_language()}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,15 +101,43 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 language=form.cleaned_data["language"],
             )
         except ActionRefused as refusal:
-            return render(
-                request, "accounts/invitation_invalid.html", {"reason": refusal.message}, status=410
-            )
+            return _invitation_refused(request, refusal)
         login(request, user, backend=BACKEND)
-        messages.success(request, _("Welcome to %(clinic)s.") % {"clinic": invitation.clinic.name})
-        return redirect("web:home")
+        return _welcome(request, user)
     return render(
         request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
     )
+
+
+def _invitation_page_language(request: HttpRequest, token: str) -> str:
+    """The language chosen in the form, else with the language switch, else the email's."""
+    posted = request.POST.get("language")
+    if posted == "":  # "Same as my browser"
+        return languages.browser_language(request)
+    if languages.is_available(posted):
+        return str(posted)
+    return (
+        languages.cookie_language(request)
+        or invitation_language(token)
+        or languages.browser_language(request)
+    )
+
+
+def _invitation_refused(request: HttpRequest, refusal: ActionRefused) -> HttpResponse:
+    return render(
+        request, "accounts/invitation_invalid.html", {"reason": refusal.message}, status=410
+    )
+
+
+def _welcome(request: HttpRequest, user: User) -> HttpResponse:
+    """Greet the new colleague in the language they chose, which the next pages speak too."""
+    language = user.language or languages.browser_language(request)
+    languages.speak(request, language)
+    messages.success(request, _("Welcome to %(clinic)s.") % {"clinic": user.clinic.name})
+    response = redirect("web:home")
+    if user.language:
+        languages.remember(response, user.language)
+    return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -44,6 +44,7 @@ from alliance.care.models import (
     Task,
 )
 from alliance.demo.registry import DemoContext, demo_step
+from alliance.money import euros
 
 SESSION_HOURS = (9, 10, 11, 14, 15, 16, 17, 18, 19)
 
@@ -230,7 +231,9 @@ class CaseloadBuilder:
         revise: bool = False,
     ) -> None:
         fee = self.rng.choice([55, 60, 65, 70])
-        sections = {name: text.format(fee=fee) for name, text in FRAME[language].items()}
+        # The amount written the patient's language's way: "€60" in English, "60 €" in French.
+        amount = euros(fee, language=language)
+        sections = {name: text.format(fee=amount) for name, text in FRAME[language].items()}
         version = actions.publish_frame_version(episode=episode, by=by, **sections)
         _stamp(version, created_at=timeline.at(0, minutes_after=-120))
         revise = revise and timeline.past_count >= 16

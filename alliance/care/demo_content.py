@@ -279,7 +279,7 @@ FRAME = {
         "entre les séances. Vous pouvez dire à tout moment qu'un exercice ne vous convient pas.",
         "rhythm": "Une séance de 50 minutes par semaine, pour environ vingt séances, "
         "puis nous faisons le point.",
-        "fees": "{fee} € la séance. Une séance annulée moins de 48 heures à l'avance est due, "
+        "fees": "{fee} la séance. Une séance annulée moins de 48 heures à l'avance est due, "
         "sauf cas de force majeure.",
         "confidentiality": "Ce que vous dites reste entre nous. Seule exception : un danger "
         "grave et immédiat pour vous ou pour autrui.",
@@ -293,7 +293,7 @@ FRAME = {
         "methods": "Talking, exercises in session and, if you wish, homework between sessions. "
         "You can say at any time that an exercise does not suit you.",
         "rhythm": "One 50-minute session a week, for about twenty sessions, then we review.",
-        "fees": "{fee} € a session. A session cancelled less than 48 hours ahead is charged, "
+        "fees": "{fee} a session. A session cancelled less than 48 hours ahead is charged, "
         "except in an emergency.",
         "confidentiality": "What you say stays between us. The only exception is a serious "
         "and immediate danger to you or to someone else.",

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.audit.log import record
@@ -81,6 +82,13 @@ def kiosk_for_token(token: str | None) -> KioskDevice | None:
     if not token or len(token) > 100:
         return None
     return KioskDevice.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+
+
+def kiosk_link_waiting(device: KioskDevice) -> bool:
+    """Whether a check-in sent to this tablet waits to be opened (a read, without claiming it)."""
+    return device.links.filter(
+        claimed_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
 
 
 def kiosks_for(user: User) -> QuerySet[KioskDevice]:

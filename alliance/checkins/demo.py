@@ -7,7 +7,8 @@ sharply for a session, with reported tension, then recovers over the next
 two); the PHQ-9 is answered every four sessions and falls over time; one
 patient's latest PHQ-9 raises a safety alert (left unacknowledged, so that
 the banner can be seen). The latest session of a few patients has an
-invitation that is not answered yet, one of them refused by the mail server.
+invitation that is not answered yet: emailed to those who gave an address (one
+refused by the mail server), given in person by QR code to the others.
 
 Rows are written directly, with the timestamps they would have had, for
 speed; scores are computed by the same code as a real submission.
@@ -173,15 +174,25 @@ def _mirror(history: History, session: Session, index: int, rupture_at: int) -> 
 
 
 def _pending_link(session: Session, *, refused: bool) -> None:
+    """The latest session's invitation, not answered yet, as it would really stand.
+
+    Only a patient with an email address can have been emailed (or refused by
+    the mail server); the others were given their link in person, by QR code.
+    """
+    patient = session.episode.patient
+    emailed = bool(patient.contact_email)
+    refused = refused and emailed
     CheckinLink.objects.create(
-        patient=session.episode.patient,
+        patient=patient,
         session=session,
-        channel=Channel.EMAIL,
+        channel=Channel.EMAIL if emailed else Channel.QR,
         token_hash=hash_token(new_token()),
         created_by=session.created_by,
-        email_status=EmailStatus.FAILED if refused else EmailStatus.SENT,
+        email_status=(
+            EmailStatus.FAILED if refused else EmailStatus.SENT if emailed else EmailStatus.NOT_SENT
+        ),
         email_error="smtp_550" if refused else "",
-        emailed_at=None if refused else session.starts_at + timedelta(hours=1),
+        emailed_at=session.starts_at + timedelta(hours=1) if emailed and not refused else None,
     )
 
 
@@ -205,7 +216,9 @@ def _safety_alert(checkin: Checkin) -> None:
     )
 
 
-def _history_of(rng: random.Random, patient: Patient, number: int) -> Checkin | None:
+def _history_of(
+    rng: random.Random, patient: Patient, number: int, *, refused: bool
+) -> Checkin | None:
     """Build one patient's history; return their last check-in with a PHQ-9."""
     MonitoringPlan.objects.get_or_create(patient=patient, defaults={"phq9_every_sessions": 4})
     rupture_pillar = {1: "bond", 4: "task"}.get(number)
@@ -221,7 +234,7 @@ def _history_of(rng: random.Random, patient: Patient, number: int) -> Checkin | 
         if rng.random() < 0.8:
             _mirror(history, session, index, rupture_at)
     if len(answered) < len(sessions):
-        _pending_link(sessions[-1], refused=number == 3)
+        _pending_link(sessions[-1], refused=refused)
     return last_phq9
 
 
@@ -230,6 +243,8 @@ def create_demo_checkins(context: DemoContext) -> None:
     rng = random.Random(context.seed + 200)
     patients: list[Patient] = context.objects.get("patients", [])
     for number, patient in enumerate(patients):
-        last_phq9 = _history_of(rng, patient, number)
+        # One invitation refused by the mail server: the first emailed one not answered.
+        refuse = not CheckinLink.objects.filter(email_status=EmailStatus.FAILED).exists()
+        last_phq9 = _history_of(rng, patient, number, refused=refuse)
         if number == 2 and last_phq9 is not None:
             _safety_alert(last_phq9)

@@ -30,6 +30,8 @@ from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 DEFAULT_LINK_VALIDITY_DAYS = 14
 #: A kiosk link lives only as long as the patient sits in the waiting room.
 KIOSK_LINK_VALIDITY = timedelta(hours=2)
+#: The error code of an email that could not go out: the patient has no address.
+NO_ADDRESS = "no_address"
 
 
 def hash_token(token: str) -> str:
@@ -249,6 +251,19 @@ class CheckinLink(models.Model):
     @property
     def is_kiosk(self) -> bool:
         return self.channel == Channel.KIOSK
+
+    @property
+    def email_outcome(self) -> str:
+        """What the therapist's pages say of this link's email.
+
+        ``"no_address"`` for an email link of a patient who has no address (none
+        given, or removed since): the pages then say to give the link in person,
+        and never that an email was sent. Otherwise the recorded ``email_status``.
+        """
+        by_email = self.channel in (Channel.EMAIL, Channel.AUTOMATIC)
+        if by_email and (not self.patient.contact_email or self.email_error == NO_ADDRESS):
+            return NO_ADDRESS
+        return str(self.email_status)
 
 
 # --- Check-ins and answers ----------------------------------------------------

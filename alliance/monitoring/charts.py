@@ -6,7 +6,8 @@ last signal computation, so the page costs a few queries once the cache is
 warm. Every chart comes with a table that says the same thing in words: the
 SVG is an ``<img>`` whose ``alt`` points to it (and an ``<img>`` keeps the
 page's content security policy intact, unlike inline SVG with style
-attributes).
+attributes). Dates and numbers are written the page's way ("5 janv.", "0,5" in French),
+with Vega's own locales, which vl_convert bundles.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 from django.db.models import Max
@@ -38,6 +39,32 @@ PILLARS = ("goal", "task", "bond", "overall")
 OUTCOMES = (OUTCOME_INSTRUMENT, "gad-7")
 COLOURS = {"patient": "#2f6f73", "therapist": "#9a4f1f"}
 CACHE_SECONDS = 60 * 60 * 24
+
+# Month names and number formats from Vega's own locales, which vl_convert bundles:
+# rendering fetches nothing.
+VEGA_LOCALES: dict[str, Literal["en-US", "fr-FR"]] = {"en": "en-US", "fr": "fr-FR"}
+# How the date axis writes each kind of tick (d3-time-format): "Jan 5" but "5 janv.",
+# and a 24-hour clock in French.
+AXIS_DATES = {
+    "en": {
+        "year": "%Y",
+        "quarter": "%b",
+        "month": "%b",
+        "week": "%b %-d",
+        "date": "%b %-d",
+        "hours": "%-I %p",
+        "minutes": "%-I:%M",
+    },
+    "fr": {
+        "year": "%Y",
+        "quarter": "%b",
+        "month": "%b",
+        "week": "%-d %b",
+        "date": "%-d %b",
+        "hours": "%H:%M",
+        "minutes": "%H:%M",
+    },
+}
 
 
 @dataclass
@@ -170,14 +197,31 @@ def _cache_key(patient: Patient, kind: str) -> str:
     )
     checkins = patient.checkins.aggregate(last=Max("submitted_at"))
     parts = [str(patient.uuid), kind, get_language() or "", str(marks), str(repairs), str(checkins)]
-    return "monitoring:chart:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    # v2: dates and numbers in the page's language; charts cached before it are not reused.
+    return "monitoring:chart:v2:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _chart_language() -> str:
+    language = (get_language() or "en").split("-")[0]
+    return language if language in VEGA_LOCALES else "en"
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG, its dates and numbers written the way the active language writes them."""
+    import vl_convert
+
+    locale = VEGA_LOCALES[_chart_language()]
+    svg: str = vl_convert.vegalite_to_svg(
+        spec,
+        format_locale=locale,
+        time_format_locale=locale,
+        allowed_base_urls=[],  # every chart carries its data: nothing is fetched
+    )
+    return svg
 
 
 def _svg_data_uri(spec: dict[str, Any]) -> str:
-    import vl_convert
-
-    svg = vl_convert.vegalite_to_svg(spec)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return "data:image/svg+xml;base64," + base64.b64encode(render_svg(spec).encode()).decode()
 
 
 def _render_cached(patient: Patient, kind: str, build: Any) -> str:
@@ -205,6 +249,15 @@ def _data(values: list[dict[str, Any]]) -> Any:
     import altair as alt
 
     return alt.Data(values=values)  # type: ignore[no-untyped-call]
+
+
+def _configured(chart: Any) -> dict[str, Any]:
+    """The finished spec: no frame, and date ticks in the active language's order."""
+    configured = chart.configure_view(stroke=None).configure_axisTemporal(
+        format=AXIS_DATES[_chart_language()], formatType="time"
+    )
+    spec: dict[str, Any] = configured.to_dict()
+    return spec
 
 
 def _iso(moment: datetime) -> str:
@@ -255,9 +308,7 @@ def alliance_spec(result: Timeline) -> dict[str, Any]:
             )
         layers.append(lines)
         charts.append(alt.layer(*layers).properties(width=560, height=90))
-    chart = alt.vconcat(*charts).configure_view(stroke=None)
-    spec: dict[str, Any] = chart.to_dict()
-    return spec
+    return _configured(alt.vconcat(*charts))
 
 
 def _series_spec(series: list[dict[str, Any]], y_title: str, domain: list[float]) -> dict[str, Any]:
@@ -272,10 +323,8 @@ def _series_spec(series: list[dict[str, Any]], y_title: str, domain: list[float]
             alt.Color("name:N", title=None),
         )
         .properties(width=560, height=140)
-        .configure_view(stroke=None)
     )
-    spec: dict[str, Any] = chart.to_dict()
-    return spec
+    return _configured(chart)
 
 
 def goals_spec(result: Timeline) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from alliance.accounts import actions
+from alliance.accounts import actions, languages
 from alliance.accounts.access import requesting_user, safe_next_url
 from alliance.accounts.models import Installation, User
 
@@ -50,14 +48,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         actions.set_language(user=requesting_user(request), language=language)
     translation.activate(language)
     response = redirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite=cast(Literal["Lax", "Strict", "None"], settings.LANGUAGE_COOKIE_SAMESITE),
-        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-        httponly=True,
-    )
+    languages.remember(response, language)
     return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,11 @@ def form_data(**overrides: str) -> dict[str, str]:
 @pytest.fixture
 def invitation(administrator: User) -> Invitation:
     return make_invitation(
-        clinic=administrator.clinic, by=administrator, token=TOKEN, email="nina@riviere.example"
+        clinic=administrator.clinic,
+        by=administrator,
+        token=TOKEN,
+        email="nina@riviere.example",
+        language="en",
     )
 
 
@@ -131,15 +136,27 @@ def test_an_unknown_link_is_refused(client: Client, invitation: Invitation) -> N
     assert database_snapshot() == before
 
 
-@pytest.mark.parametrize("message", [REUSED, EXPIRED, UNKNOWN], ids=["used", "expired", "unknown"])
-def test_refusals_are_translated(client: Client, invitation: Invitation, message: str) -> None:
+@pytest.mark.parametrize("message", [REUSED, EXPIRED, REVOKED], ids=["used", "expired", "revoked"])
+def test_refusals_speak_the_language_of_the_email(
+    client: Client, invitation: Invitation, message: str
+) -> None:
+    Invitation.objects.update(language="fr")
     if message == REUSED:
-        client.post(url(), form_data())
+        client.post(url(), form_data(language="en"))
     if message == EXPIRED:
         Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
-    token = "wrong" if message == UNKNOWN else TOKEN
-    response = Client().get(url(token), headers={"accept-language": "fr"})
+    if message == REVOKED:
+        Invitation.objects.update(revoked_at=timezone.now())
+    response = Client().get(url(), headers={"accept-language": "en"})
     assert french(message) in page_text(response)
+    assert response["Content-Language"] == "fr"
+
+
+def test_an_unknown_link_is_refused_in_the_browsers_language(
+    client: Client, invitation: Invitation
+) -> None:
+    response = client.get(url("wrong"), headers={"accept-language": "fr"})
+    assert french(UNKNOWN) in page_text(response)
 
 
 def test_an_address_that_already_has_an_account_is_refused(
@@ -179,3 +196,76 @@ def test_an_unknown_language_is_refused(client: Client, invitation: Invitation) 
 
 def test_it_rejects_other_methods(client: Client, invitation: Invitation) -> None:
     assert client.put(url()).status_code == 405
+
+
+# --- One language from the emailed link to the first page signed in ---------------------
+
+
+@pytest.fixture
+def french_invitation(invitation: Invitation) -> Invitation:
+    invitation.language = "fr"
+    invitation.save(update_fields=["language"])
+    return invitation
+
+
+def test_the_form_speaks_the_language_of_the_email_not_the_browsers(
+    client: Client, french_invitation: Invitation
+) -> None:
+    response = client.get(url(), headers={"accept-language": "en"})
+    assert response["Content-Language"] == "fr"
+    assert '<html lang="fr">' in page_text(response)
+    assert french("Create my account") in page_text(response)
+    assert response.context["form"]["language"].value() == "fr"
+
+
+def test_a_language_picked_with_the_language_switch_wins_over_the_emails(
+    client: Client, french_invitation: Invitation
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url(), headers={"accept-language": "fr"})
+    assert response["Content-Language"] == "en"
+    assert "Create my account" in page_text(response)
+    # The form offers the language the page speaks, so that submitting keeps it.
+    assert response.context["form"]["language"].value() == "en"
+
+
+def test_a_form_with_mistakes_comes_back_in_the_language_chosen_in_it(
+    client: Client, invitation: Invitation
+) -> None:
+    response = client.post(
+        url(),
+        form_data(language="fr", password2="not the same password"),
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert french("The two passwords differ. Type the same one twice.") in page_text(response)
+    assert response.context["form"]["language"].value() == "fr"
+
+
+def test_the_welcome_and_the_next_pages_speak_the_language_chosen(
+    client: Client, invitation: Invitation
+) -> None:
+    response = client.post(
+        url(), form_data(language="fr"), headers={"accept-language": "en"}, follow=True
+    )
+    welcome = french("Welcome to %(clinic)s.") % {"clinic": "Cabinet Rivière"}
+    assert welcome in page_text(response)
+    assert "Welcome to" not in page_text(response)
+    assert response["Content-Language"] == "fr"
+    # Kept on this browser too: after signing out, the sign-in page speaks French.
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    client.post(reverse("accounts:logout"))
+    sign_in = client.get(reverse("accounts:login"), headers={"accept-language": "en"})
+    assert sign_in["Content-Language"] == "fr"
+
+
+def test_same_as_my_browser_follows_the_browser_to_the_end(
+    client: Client, french_invitation: Invitation
+) -> None:
+    response = client.post(
+        url(), form_data(language=""), headers={"accept-language": "en"}, follow=True
+    )
+    assert "Welcome to Cabinet Rivière." in page_text(response)
+    assert response["Content-Language"] == "en"
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies

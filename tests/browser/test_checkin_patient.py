@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
 from alliance.accounts.models import User
 from alliance.care.models import Patient, Session
@@ -56,24 +56,42 @@ def _emailed_url(live_server: Any, session: Session, therapist: User) -> str:
 
 
 def _answer_step(page: Page, value: str = "8") -> None:
-    """Choose an answer in every question of the current step (0 for yes/no and lists)."""
+    """Choose an answer in every question of the current step (0 for yes/no and lists).
+
+    Each choice waits for its own autosave to be answered before the next one,
+    so that "Next" is never pressed while an autosave is still writing.
+    """
     for group in page.locator("fieldset.question").all():
         wanted = group.locator(f'input[type="radio"][value="{value}"]')
         choice = wanted if wanted.count() else group.locator('input[type="radio"][value="0"]')
-        choice.first.check()
+        if choice.first.is_checked():
+            continue  # no change event, so no autosave to wait for
+        with page.expect_response(_is_autosave) as saved:
+            choice.first.check()
+        assert saved.value.ok, f"autosave answered {saved.value.status}"
     settle(page)
 
 
+def _is_autosave(response: Response) -> bool:
+    return response.request.method == "POST" and "/autosave/" in response.url
+
+
 def settle(page: Page) -> None:
-    """Let the autosave requests finish (the in-memory test database allows one writer)."""
-    page.wait_for_load_state("networkidle")
+    """Wait until no autosave is in flight (the in-memory test database allows one writer).
+
+    htmx marks the form ``htmx-request`` from the moment it sends until the last
+    queued request is answered. (``wait_for_load_state("networkidle")`` waited
+    for nothing: the page had reached that state once, when it loaded.)
+    """
+    page.wait_for_function("() => document.querySelector('.htmx-request') === null")
 
 
-def _answer_until_send(page: Page) -> None:
+def _answer_until_send(page: Page, next_label: str = "Next") -> None:
     while "/step/send/" not in page.url:
         assert_accessible(page)
         _answer_step(page)
-        page.get_by_role("button", name="Next").click()
+        with page.expect_navigation():  # the next step is loaded before it is answered
+            page.get_by_role("button", name=next_label).click()
 
 
 @pytest.mark.browser

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from alliance.accounts.demo import create_demo_clinic
@@ -10,6 +12,7 @@ from alliance.care.models import (
     Attendance,
     Author,
     FrameAcknowledgement,
+    FrameVersion,
     GoalEvent,
     GoalEventKind,
     GoalStatus,
@@ -67,3 +70,14 @@ def test_the_demo_audit_trail_names_no_patient(demo: DemoContext) -> None:
     names = list(Patient.objects.values_list("display_name", flat=True))
     trail = str(list(AuditEvent.objects.values_list("data", flat=True)))
     assert not [name for name in names if name in trail]
+
+
+def test_the_demo_frames_write_fees_the_way_each_language_does(demo: DemoContext) -> None:
+    written = {"en": re.compile(r"^€\d+ a session\."), "fr": re.compile(r"^\d+\u00a0€ la séance\.")}
+    frames = FrameVersion.objects.select_related("episode__patient")
+    languages = set()
+    for frame in frames:
+        language = frame.episode.patient.preferred_language
+        assert written[language].match(frame.fees), (language, frame.fees)
+        languages.add(language)
+    assert languages == {"en", "fr"}

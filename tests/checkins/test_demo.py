@@ -7,7 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from alliance.checkins.models import Checkin, CheckinLink, CheckinScore, EmailStatus, SafetyAlert
+from alliance.checkins.models import (
+    Channel,
+    Checkin,
+    CheckinLink,
+    CheckinScore,
+    EmailStatus,
+    SafetyAlert,
+)
 
 
 @pytest.mark.django_db
@@ -19,3 +26,14 @@ def test_demo_builds_checkin_history() -> None:
     assert CheckinScore.objects.filter(tension=1.0).count() >= 2
     assert CheckinLink.objects.filter(email_status=EmailStatus.FAILED).count() == 1
     assert CheckinScore.objects.filter(instrument_id="phq-9", total__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_demo_emails_only_patients_who_have_an_address() -> None:
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    without_address = CheckinLink.objects.filter(patient__contact_email="")
+    assert not without_address.exclude(email_status=EmailStatus.NOT_SENT).exists()
+    assert not without_address.filter(channel__in=[Channel.EMAIL, Channel.AUTOMATIC]).exists()
+    assert not without_address.filter(emailed_at__isnull=False).exists()
+    refused = CheckinLink.objects.get(email_status=EmailStatus.FAILED)
+    assert refused.patient.contact_email

@@ -47,10 +47,23 @@ def send_to_kiosk(*, session: Session, device: KioskDevice, by: User) -> Checkin
             _("This tablet is no longer paired. Pair it again from the tablet."),
             code="kiosk_unpaired",
         )
-    now = timezone.now()
-    device.links.filter(claimed_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     link, _token = create_link(session=session, channel=Channel.KIOSK, by=by, device=device)
+    _replace_open_links(device, by=by, keep=link)
     return link
+
+
+def _replace_open_links(device: KioskDevice, *, by: User, keep: CheckinLink) -> None:
+    """The tablet holds one patient at a time: the check-in just sent replaces any other.
+
+    A check-in left unfinished on the tablet no longer opens there, so the next
+    patient cannot see it; its answers stay saved, for another link to resume.
+    """
+    now = timezone.now()
+    replaced = device.links.select_for_update().filter(revoked_at__isnull=True).exclude(pk=keep.pk)
+    for old in replaced:
+        old.revoked_at, old.revoked_by = now, by
+        old.save(update_fields=["revoked_at", "revoked_by"])
+        _audit("kiosk_link_replaced", by=by, target=old, patient=old.patient)
 
 
 @transaction.atomic

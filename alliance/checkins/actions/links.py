@@ -16,6 +16,7 @@ from alliance.checkins import mail
 from alliance.checkins.actions._common import _audit, _require_open_episode
 from alliance.checkins.models import (
     KIOSK_LINK_VALIDITY,
+    NO_ADDRESS,
     Channel,
     Checkin,
     CheckinLink,
@@ -197,6 +198,9 @@ def _email_link(link: CheckinLink, token: str) -> InvitationResult:
 
 @transaction.atomic
 def record_email_result(*, link: CheckinLink, error: str | None, reminder: bool) -> None:
+    """Record whether the email went out; never "sent" for a patient without an address."""
+    if not error and not link.patient.contact_email:
+        error = NO_ADDRESS
     now = timezone.now()
     if reminder:
         link.reminder_sent_at = now
@@ -236,6 +240,8 @@ def send_reminder_if_due(*, link: CheckinLink, now: datetime | None = None) -> b
     if due_at is None or now < due_at or link.reminder_sent_at is not None:
         return False
     if link.state != LinkState.USABLE or not link.session.episode.is_open:
+        return False
+    if not link.patient.contact_email:  # removed since the invitation: nowhere to send it
         return False
     if Checkin.objects.filter(
         session=link.session, respondent=Respondent.PATIENT, status=CheckinStatus.SUBMITTED

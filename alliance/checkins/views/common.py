@@ -9,13 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from alliance.checkins import access
 from alliance.checkins.models import CheckinLink, LinkState
 
 KIOSK_COOKIE = "alliance_kiosk"
+#: How often a tablet asks whether a check-in was sent to it.
+KIOSK_POLL_SECONDS = 3
 
 PatientView = Callable[..., HttpResponseBase]
 
@@ -39,7 +43,7 @@ def link_problem(request: HttpRequest, message: Any, status: int) -> HttpRespons
 
 def _activate_language(request: HttpRequest, link: CheckinLink) -> None:
     # The patient's own choice on this device wins; otherwise their preferred language.
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in dict(settings.LANGUAGES):
         translation.activate(link.patient.preferred_language)
         request.LANGUAGE_CODE = link.patient.preferred_language
 
@@ -69,7 +73,7 @@ def patient_page(view: PatientView) -> PatientView:
             return private(link_problem(request, message, 404))
         _activate_language(request, link)
         if link.is_kiosk and link.state != LinkState.USABLE:
-            return private(redirect("checkins:kiosk_home"))
+            return private(_to_kiosk_home(request))
         if link.state in UNUSABLE:
             return private(link_problem(request, UNUSABLE[LinkState(link.state)], 410))
         if not link.session.episode.is_open:
@@ -81,6 +85,17 @@ def patient_page(view: PatientView) -> PatientView:
         return private(view(request, link, token, *args, **kwargs))
 
     return wrapped
+
+
+def _to_kiosk_home(request: HttpRequest) -> HttpResponseBase:
+    """Back to the tablet's neutral screen, from a page or from an htmx request.
+
+    An htmx request (an autosave) would follow a plain redirect inside the page
+    and show the neutral screen in the save status: it gets HX-Redirect instead.
+    """
+    if request.headers.get("HX-Request"):
+        return HttpResponseClientRedirect(reverse("checkins:kiosk_home"))
+    return redirect("checkins:kiosk_home")
 
 
 def _find(token: str) -> CheckinLink | None:

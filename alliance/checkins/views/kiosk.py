@@ -18,16 +18,16 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.accounts.access import requesting_user, therapist_required
 from alliance.checkins import access, actions
 from alliance.checkins.forms import KioskPairForm
-from alliance.checkins.views.common import KIOSK_COOKIE, private
+from alliance.checkins.models import KioskDevice
+from alliance.checkins.views.common import KIOSK_COOKIE, KIOSK_POLL_SECONDS, private
 from alliance.errors import ActionRefused
-
-POLL_SECONDS = 3
 
 
 @therapist_required
@@ -62,7 +62,7 @@ def _neutral(request: HttpRequest, template: str) -> HttpResponseBase:
     context = {
         "paired": device is not None,
         "poll_url": reverse("checkins:kiosk_poll"),
-        "seconds": POLL_SECONDS,
+        "seconds": KIOSK_POLL_SECONDS,
     }
     return private(render(request, template, context))
 
@@ -74,25 +74,57 @@ def home(request: HttpRequest) -> HttpResponseBase:
 
 @require_GET
 def done(request: HttpRequest) -> HttpResponseBase:
-    return _neutral(request, "checkins/kiosk/done.html")
+    """Thank the patient in the language they answered in, then forget that language.
+
+    The language is the only thing the page gets from the check-in; the next
+    patient starts in their own (see :func:`poll`).
+    """
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    return _forget_language(_neutral(request, "checkins/kiosk/done.html"))
+
+
+def _forget_language(response: HttpResponseBase) -> HttpResponseBase:
+    """A language chosen on the tablet was one patient's choice, not the next one's."""
+    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite="Lax")
+    return response
 
 
 @require_GET
 def poll(request: HttpRequest) -> HttpResponseBase:
     """Open the check-in waiting for this tablet, if any; else stay on the neutral screen.
 
-    htmx polls it from the neutral screen (204: nothing yet); without
-    JavaScript, the "Look for my check-in" link gets a plain redirect.
+    htmx polls it from the neutral screen (204: nothing yet), and from a
+    check-in on the tablet, so that a check-in the therapist sends replaces one
+    left unfinished; without JavaScript, the "Look for my check-in" link gets a
+    plain redirect.
     """
-    device = access.kiosk_for_token(request.COOKIES.get(KIOSK_COOKIE))
-    token = actions.claim_kiosk_link(device=device) if device is not None else None
+    token = _claim(request, access.kiosk_for_token(request.COOKIES.get(KIOSK_COOKIE)))
     home_url = reverse("checkins:kiosk_home")
     target = reverse("checkins:start", kwargs={"token": token}) if token else home_url
     if not request.headers.get("HX-Request"):
-        return private(redirect(target))
-    if token or request.GET.get("from") == "done":
-        return private(HttpResponse(status=204, headers={"HX-Redirect": target}))
-    return private(HttpResponse(status=204))
+        response: HttpResponseBase = redirect(target)
+    elif token or request.GET.get("from") == "done":
+        response = HttpResponse(status=204, headers={"HX-Redirect": target})
+    else:
+        response = HttpResponse(status=204)
+    # The patient whose check-in opens speaks their own language, not the previous one's.
+    return private(_forget_language(response) if token else response)
+
+
+def _claim(request: HttpRequest, device: KioskDevice | None) -> str | None:
+    """The token of the check-in waiting for this tablet, claimed now; None if there is none.
+
+    From a check-in on screen, most polls find nothing: they only read, and
+    leave the patient's own saves the only writes.
+    """
+    if device is None:
+        return None
+    if request.GET.get("from") == "checkin" and not access.kiosk_link_waiting(device):
+        return None
+    return actions.claim_kiosk_link(device=device)
 
 
 @therapist_required

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.care.models import FrameVersion, Goal, GoalStatus, TaskStatus
 from alliance.checkins import access, actions, crisis, flow, progress
 from alliance.checkins.models import Checkin, CheckinLink, SafetyAlert
-from alliance.checkins.views.common import patient_page
+from alliance.checkins.views.common import KIOSK_POLL_SECONDS, patient_page
 from alliance.errors import ActionRefused
 from alliance.science.instruments import Item, ResponseType, localize
 
@@ -120,6 +120,8 @@ def _step_context(
         "count": len(steps),
         "previous_url": _step_url(token, previous.key) if previous else "",
         "autosave_url": reverse("checkins:autosave", kwargs={"token": token, "step": step.key}),
+        "kiosk_poll_url": reverse("checkins:kiosk_poll") + "?from=checkin" if link.is_kiosk else "",
+        "kiosk_poll_seconds": KIOSK_POLL_SECONDS,
         "crisis": crisis.resources_for(link.patient.country) if _open_alerts(checkin) else (),
     }
 
@@ -215,7 +217,9 @@ def _submit(
             return redirect(_step_url(token, refusal.code.removeprefix("missing:")))
         return redirect("checkins:start", token=token)
     if link.is_kiosk:
-        return redirect("checkins:kiosk_done")
+        # The thanks come in the patient's language; nothing else of them goes along.
+        language = translation.get_language() or link.patient.preferred_language
+        return redirect(reverse("checkins:kiosk_done") + f"?language={language}")
     return redirect("checkins:thanks", token=token)
 
 

@@ -99,7 +99,9 @@ def session_page(request: HttpRequest, session_uuid: uuid.UUID) -> HttpResponse:
         "session": session,
         "patient": patient,
         "answers": patient_answers(sent, request.LANGUAGE_CODE) if sent else None,
-        "links": list(session.checkin_links.select_related("device").order_by("-created_at")),
+        "links": list(
+            session.checkin_links.select_related("device", "patient").order_by("-created_at")
+        ),
         "patient_checkin": checkins.get(Respondent.PATIENT),
         "mirror": checkins.get(Respondent.THERAPIST),
         "mirror_fields": _mirror_fields(checkins.get(Respondent.THERAPIST), request.LANGUAGE_CODE),
@@ -242,6 +244,6 @@ def plan(request: HttpRequest, patient_uuid: uuid.UUID) -> HttpResponse | HttpRe
             by=user,
             **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
         )
-        messages.success(request, _("The monitoring plan is saved."))
+        messages.success(request, _("The check-in schedule is saved."))
         return redirect("checkins:plan", patient_uuid=patient.uuid)
     return render(request, "checkins/therapist/plan.html", {"form": form, "patient": patient})
