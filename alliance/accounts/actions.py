@@ -80,6 +80,13 @@ def invite(
     for previous in clinic.invitations.pending().filter(email__iexact=email):
         previous.revoked_at, previous.revoked_by = now, by
         previous.save(update_fields=["revoked_at", "revoked_by"])
+        record(
+            "accounts.invitation_revoked",
+            by=by,
+            target=previous,
+            clinic_id=clinic.uuid,
+            data={"replaced": True},
+        )
     token = new_token()
     invitation = Invitation.objects.create(
         clinic=clinic,

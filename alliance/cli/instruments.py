@@ -231,9 +231,11 @@ def _register_score(subcommands: Any) -> None:
 
 def score_file(args: argparse.Namespace) -> int:
     instrument = resolve_instrument(args.instrument)
-    table = read_answer_table(instrument, args.input)
+    table = read_answer_table(instrument, args.input, keep_unreadable=args.skip_invalid)
     scores = score_table(instrument, table.matrix, workers=None)
-    if not args.skip_invalid:
+    if args.skip_invalid:
+        _leave_unreadable_rows_unscored(scores, table.unreadable)
+    else:
         _raise_first_invalid(instrument, table, scores)
     header, rows = scored_rows(instrument, table, scores)
     if args.output:
@@ -241,6 +243,17 @@ def score_file(args: argparse.Namespace) -> int:
     else:
         write_csv_to_stdout(header, rows, table.delimiter)
     return 0
+
+
+def _leave_unreadable_rows_unscored(scores: TableScores, unreadable: np.ndarray) -> None:
+    """A row with a cell that is not a number gets no score, like an impossible answer."""
+    rows = unreadable.any(axis=1)
+    if not rows.any():
+        return
+    scores.invalid[rows] |= unreadable[rows]
+    for values in scores.scales.values():
+        values[rows] = np.nan
+    scores.band[rows] = -1
 
 
 def _raise_first_invalid(instrument: Instrument, table: AnswerTable, scores: TableScores) -> None:

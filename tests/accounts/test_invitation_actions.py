@@ -84,3 +84,14 @@ def test_a_withdrawn_invitation_cannot_be_withdrawn_again(administrator: User) -
     with pytest.raises(ActionRefused):
         actions.revoke_invitation(invitation=invitation, by=administrator)
     assert AuditEvent.objects.filter(action="accounts.invitation_revoked").count() == 1
+
+
+def test_inviting_again_records_that_the_previous_link_was_withdrawn(
+    administrator: User,
+) -> None:
+    previous, _ = invite(administrator)
+    invite(administrator)
+    event = AuditEvent.objects.get(action="accounts.invitation_revoked")
+    assert event.target_id == str(previous.uuid)
+    assert event.actor_id == administrator.uuid
+    assert event.data == {"replaced": True}

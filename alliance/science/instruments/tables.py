@@ -37,10 +37,20 @@ class AnswerTable:
     columns: dict[str, int]  # item id → column index in the CSV
     matrix: np.ndarray  # rows × instrument.numeric_items, NaN when unanswered
     delimiter: str
+    # rows × instrument.numeric_items: True where a cell was not a number (read as NaN);
+    # only ever True when the table was read with ``keep_unreadable=True``.
+    unreadable: np.ndarray
 
 
-def read_answer_table(instrument: Instrument, path: str | Path) -> AnswerTable:
-    """Read ``path`` and build the matrix of numeric answers for ``instrument``."""
+def read_answer_table(
+    instrument: Instrument, path: str | Path, *, keep_unreadable: bool = False
+) -> AnswerTable:
+    """Read ``path`` and build the matrix of numeric answers for ``instrument``.
+
+    A cell that is not a number raises :class:`InputError`, unless
+    ``keep_unreadable``: then it is read as NaN and marked in ``unreadable``, so
+    that the caller can leave its row unscored with a reason.
+    """
     file = str(path)
     text = read_text_file(file)
     delimiter = _sniff_delimiter(text)
@@ -49,9 +59,12 @@ def read_answer_table(instrument: Instrument, path: str | Path) -> AnswerTable:
     columns = map_columns(instrument, header, file)
     numeric = instrument.numeric_items
     matrix = np.full((len(records), len(numeric)), np.nan)
+    unreadable = np.zeros((len(records), len(numeric)), dtype=bool)
     for position, item in enumerate(numeric):
         if item.id in columns:
-            matrix[:, position] = _parse_column(records, columns[item.id], delimiter, header, file)
+            matrix[:, position], unreadable[:, position] = _parse_column(
+                records, columns[item.id], delimiter, header, file, keep_unreadable
+            )
     return AnswerTable(
         file=file,
         header=tuple(header),
@@ -60,6 +73,7 @@ def read_answer_table(instrument: Instrument, path: str | Path) -> AnswerTable:
         columns=columns,
         matrix=matrix,
         delimiter=delimiter,
+        unreadable=unreadable,
     )
 
 
@@ -174,19 +188,26 @@ def _parse_column(
     delimiter: str,
     header: Sequence[str],
     file: str,
-) -> list[float]:
-    values = []
+    keep_unreadable: bool = False,
+) -> tuple[list[float], list[bool]]:
+    values: list[float] = []
+    unreadable: list[bool] = []
     for line, cells in records:
         try:
             values.append(parse_cell(cells[column], delimiter))
+            unreadable.append(False)
         except ValueError:
+            if keep_unreadable:
+                values.append(math.nan)
+                unreadable.append(True)
+                continue
             raise InputError(
                 f"Expected a number, got '{cells[column]}'.",
                 code="not_a_number",
                 location=Location(file=file, row=line, field=header[column]),
                 params={"value": cells[column]},
             ) from None
-    return values
+    return values, unreadable
 
 
 def parse_cell(cell: str, delimiter: str = ",") -> float:

@@ -140,6 +140,19 @@ def test_skip_invalid_leaves_the_row_unscored_with_a_reason(tmp_path: Path) -> N
     assert row["reason"] == "Impossible answer to item(s) sleep."
 
 
+def test_skip_invalid_also_skips_a_cell_that_is_not_a_number(tmp_path: Path) -> None:
+    source = write(
+        tmp_path / "phq.csv", PHQ9_CSV.replace("p2,2026-01-07,3,3,3", "p2,2026-01-07,3,3,x")
+    )
+    output = tmp_path / "scored.csv"
+    assert run("score", "phq-9", str(source), "-o", str(output), "--skip-invalid") == 0
+    rows = read_rows(output)
+    assert (rows[2]["score_total"], rows[2]["band"]) == ("", "")
+    assert rows[2]["reason"] == "Impossible answer to item(s) sleep."
+    assert rows[2]["3"] == "x"  # carried through as typed
+    assert rows[0]["score_total"] == "8"  # the other rows are scored as before
+
+
 def test_an_existing_output_is_untouched_when_the_input_is_bad(tmp_path: Path) -> None:
     output = write(tmp_path / "scored.csv", "previous results\n")
     source = write(tmp_path / "phq.csv", "1,2,3\n1,2\n")
