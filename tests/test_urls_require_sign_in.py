@@ -37,6 +37,7 @@ PUBLIC_URLS: dict[str, str] = {
     "checkins:step": "a patient's check-in link",
     "checkins:autosave": "a patient's check-in link",
     "checkins:thanks": "a patient's check-in link",
+    "checkins:kiosk_still_here": "a patient's check-in link (on the tablet)",
     "checkins:space": "a patient's check-in link",
     "checkins:propose_goal": "a patient's check-in link",
     "checkins:acknowledge_frame": "a patient's check-in link",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.accounts import actions
 from alliance.accounts.access import colleague_for, invitation_for, requesting_user, role_required
 from alliance.accounts.forms import ClinicForm, InvitationForm, MemberForm
+from alliance.accounts.handover import pending_handovers
 from alliance.accounts.models import Invitation, Role, User
 from alliance.errors import ActionRefused
 
@@ -100,8 +101,17 @@ def member(request: HttpRequest, member_uuid: uuid.UUID) -> HttpResponse:
             form.add_error(None, str(refusal.message))
         else:
             messages.success(request, _("Changes saved."))
+            can_still_work = colleague.is_active and colleague.has_role(Role.THERAPIST)
+            if not can_still_work and pending_handovers(colleague):
+                # Stay on the page that says what they still hold, and links to the handover.
+                return redirect("accounts:clinic_member", member_uuid=colleague.uuid)
             return redirect("accounts:clinic_members")
-    return render(request, "accounts/clinic_member.html", {"form": form, "colleague": colleague})
+    context = {
+        "form": form,
+        "colleague": colleague,
+        "handovers": pending_handovers(colleague),
+    }
+    return render(request, "accounts/clinic_member.html", context)
 
 
 @role_required(Role.ADMINISTRATOR)

@@ -225,3 +225,11 @@ class ShareForm(forms.Form):
         field.error_messages["invalid_choice"] = _(
             "Choose a therapist of your clinic from the list."
         )
+
+
+class TransferForm(ShareForm):
+    """The colleague who becomes the lead therapist of a departing therapist's patients."""
+
+    def __init__(self, *args: Any, colleagues: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, colleagues=colleagues, **kwargs)
+        self.fields["colleague"].label = _("New lead therapist")

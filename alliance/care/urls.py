@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.care.views import goals, patients, sessions, tasks
+from alliance.care.views import goals, patients, sessions, tasks, transfers
 
 app_name = "care"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("<uuid:patient_uuid>/", patients.patient_detail, name="patient_detail"),
     path("<uuid:patient_uuid>/edit/", patients.edit_patient, name="edit_patient"),
     path("<uuid:patient_uuid>/share/", patients.share_patient, name="share_patient"),
+    path(
+        "transfer-from/<uuid:member_uuid>/",
+        transfers.transfer_patients,
+        name="transfer_patients",
+    ),
     path("<uuid:patient_uuid>/episodes/new/", patients.open_episode, name="open_episode"),
     path("episodes/<uuid:episode_uuid>/close/", patients.close_episode, name="close_episode"),
     path("episodes/<uuid:episode_uuid>/sessions/new/", sessions.add_session, name="add_session"),

@@ -91,6 +91,11 @@ def kiosk_link_waiting(device: KioskDevice) -> bool:
     ).exists()
 
 
+def kiosk_checkin_idle(device: KioskDevice) -> bool:
+    """Whether a check-in open on this tablet went too long without an answer or a tap (a read)."""
+    return CheckinLink.objects.idle_on_tablet(timezone.now()).filter(device=device).exists()
+
+
 def kiosks_for(user: User) -> QuerySet[KioskDevice]:
     return KioskDevice.objects.filter(clinic_id=user.clinic_id, revoked_at__isnull=True)
 

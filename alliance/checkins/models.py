@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 from uuid import uuid4
 
@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.models import Clinic, User
 from alliance.care.models import Patient, Session, Task, both_or_neither
+from alliance.checkins import durations
+from alliance.checkins.durations import DEFAULT_LINK_VALIDITY_DAYS
 from alliance.checkins.instrument_ids import PATIENT_INSTRUMENT
 
-#: Days an emailed or QR link stays valid, unless ``CHECKIN_LINK_VALIDITY_DAYS`` says otherwise.
-DEFAULT_LINK_VALIDITY_DAYS = 14
 #: A kiosk link lives only as long as the patient sits in the waiting room.
 KIOSK_LINK_VALIDITY = timedelta(hours=2)
 #: The error code of an email that could not go out: the patient has no address.
@@ -46,6 +46,12 @@ def new_token() -> str:
 def link_validity() -> timedelta:
     days = getattr(settings, "CHECKIN_LINK_VALIDITY_DAYS", DEFAULT_LINK_VALIDITY_DAYS)
     return timedelta(days=int(days))
+
+
+def kiosk_idle_timeout() -> timedelta:
+    """How long a check-in on the tablet stays open without an answer or a tap."""
+    minutes = getattr(settings, "KIOSK_IDLE_MINUTES", durations.DEFAULT_KIOSK_IDLE_MINUTES)
+    return timedelta(minutes=float(minutes))
 
 
 def default_link_expiry() -> object:
@@ -170,6 +176,20 @@ class CheckinLinkQuerySet(models.QuerySet["CheckinLink"]):
     def usable(self) -> CheckinLinkQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def idle_on_tablet(self, now: datetime) -> CheckinLinkQuerySet:
+        """Tablet check-ins, open on screen, with no answer or tap for ``KIOSK_IDLE_MINUTES``.
+
+        ``last_active_at`` is set when the tablet claims the link, and at every
+        answer or tap after that.
+        """
+        cutoff = now - kiosk_idle_timeout()
+        return self.filter(
+            Q(last_active_at__lte=cutoff) | Q(last_active_at__isnull=True, claimed_at__lte=cutoff),
+            channel=Channel.KIOSK,
+            claimed_at__isnull=False,
+            revoked_at__isnull=True,
+        )
+
     def for_token(self, token: str) -> CheckinLinkQuerySet:
         digest = hash_token(token)
         return self.filter(Q(token_hash=digest) | Q(reminder_token_hash=digest))
@@ -208,6 +228,9 @@ class CheckinLink(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Tablet links only: the patient's last answer or tap. After KIOSK_IDLE_MINUTES
+    # without one, the link closes (see alliance/checkins/durations.py).
+    last_active_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[CheckinLinkQuerySet] = CheckinLinkQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -242,11 +265,23 @@ class CheckinLink(models.Model):
 
     @property
     def state(self) -> LinkState:
-        if self.revoked_at is not None:
-            return LinkState.REVOKED
+        if self.revoked_at is not None or self.is_idle():
+            return LinkState.REVOKED  # an idle tablet link is closed as soon as it is seen
         if self.expires_at <= timezone.now():
             return LinkState.EXPIRED
         return LinkState.USABLE
+
+    def idle_deadline(self) -> datetime | None:
+        """When this check-in, open on a tablet, closes for lack of activity; else None."""
+        if not self.is_kiosk or self.claimed_at is None or self.revoked_at is not None:
+            return None
+        last_activity = self.last_active_at or self.claimed_at  # set at the claim, then each tap
+        return durations.idle_deadline(last_activity, kiosk_idle_timeout())
+
+    def is_idle(self, now: datetime | None = None) -> bool:
+        """Whether this tablet check-in went ``KIOSK_IDLE_MINUTES`` without an answer or a tap."""
+        deadline = self.idle_deadline()
+        return deadline is not None and (now or timezone.now()) >= deadline
 
     @property
     def is_kiosk(self) -> bool:

@@ -61,8 +61,13 @@ def auto_invite(session_uuid: str) -> None:
 
 @task()
 def sweep() -> None:
-    """Catch up on whatever a stopped worker missed: due reminders and invitations."""
+    """Catch up on whatever a stopped worker missed: due reminders and invitations.
+
+    Also closes the check-ins left idle on a tablet that went off before its
+    welcome screen could close them.
+    """
     now = timezone.now()
+    actions.close_idle_kiosk_links(now=now)
     for link in (
         CheckinLink.objects.usable()
         .filter(reminder_sent_at__isnull=True, emailed_at__isnull=False)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<str:token>/", patient.start, name="start"),
     path("c/<str:token>/step/<str:step>/", patient.step, name="step"),
     path("c/<str:token>/step/<str:step>/autosave/", patient.autosave, name="autosave"),
+    path("c/<str:token>/still-here/", patient.still_here, name="kiosk_still_here"),
     path("c/<str:token>/thanks/", patient.thanks, name="thanks"),
     path("c/<str:token>/space/", patient.space, name="space"),
     path("c/<str:token>/space/goals/propose/", patient.propose_goal, name="propose_goal"),

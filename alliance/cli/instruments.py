@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from alliance.science.csv_export import write_csv
 from alliance.science.errors import InputError, Location
 from alliance.science.instruments import (
     Instrument,
@@ -226,6 +227,15 @@ def _register_score(subcommands: Any) -> None:
         action="store_true",
         help="leave rows with impossible answers unscored (with a reason) instead of stopping",
     )
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help=(
+            "copy every cell unchanged. By default a text cell that begins with =, +, -, @, "
+            "a tab or a carriage return gets a leading ' so that a spreadsheet shows it as "
+            "text instead of running it as a formula; numbers such as -3 are never changed"
+        ),
+    )
     parser.set_defaults(handler=score_file)
 
 
@@ -239,9 +249,9 @@ def score_file(args: argparse.Namespace) -> int:
         _raise_first_invalid(instrument, table, scores)
     header, rows = scored_rows(instrument, table, scores)
     if args.output:
-        write_csv_atomically(args.output, header, rows, delimiter=table.delimiter)
+        write_csv_atomically(args.output, header, rows, delimiter=table.delimiter, raw=args.raw)
     else:
-        write_csv_to_stdout(header, rows, table.delimiter)
+        write_csv(sys.stdout, header, rows, delimiter=table.delimiter, raw=args.raw)
     return 0
 
 
@@ -312,16 +322,6 @@ def format_number(value: float) -> str:
     if math.isnan(value):
         return ""
     return f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
-
-
-def write_csv_to_stdout(
-    header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: str
-) -> None:
-    import csv
-
-    writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
 
 
 # ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from alliance.science.csv_export import write_csv
 from alliance.science.errors import InputError, Location
 from alliance.science.signals import (
     DEFAULT_CONFIG,
@@ -544,9 +545,8 @@ def _event(table: CheckinTable, first_row: int, signal: Signal, repaired: int | 
 
 
 def write_events(stream: TextIO, events: Iterable[Event]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(EVENT_COLUMNS)
-    writer.writerows(events)
+    # Patient codes and session labels come from the input file: made safe to open.
+    write_csv(stream, EVENT_COLUMNS, events)
 
 
 def write_atomically(path: Path, events: Iterable[Event]) -> None:

@@ -8,8 +8,6 @@ stays fast.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -18,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from alliance.science.csv_export import csv_text
 from alliance.science.errors import InputError, Location
 
 if TYPE_CHECKING:
@@ -203,15 +202,13 @@ def rounded(value: float | None) -> str:
 
 
 def write_csv(output: Path | None, header: list[str], rows: list[list[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    # Utterances are what people said: a spreadsheet must never run one as a formula.
+    text = csv_text(header, rows)
     if output is None:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(text)
         return
     try:
-        write_atomically(output, buffer.getvalue())
+        write_atomically(output, text)
     except OSError as error:
         raise InputError(
             f"The output file cannot be written ({error.strerror or error}).",

@@ -3,7 +3,9 @@
 No patient is named or identified: only counts, means and rates, each with the
 number of patients or ruptures it rests on, flagged when it is too small to
 read much into (fewer than :data:`SMALL_N`). Patients count for their lead
-therapist. Four queries for the whole clinic.
+therapist; a therapist's figures resting on fewer than
+:data:`MIN_PATIENTS_PER_THERAPIST` patients are withheld, not computed. Four
+queries for the whole clinic.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from django.db import transaction
@@ -33,6 +35,13 @@ from alliance.science.signals import RuptureRecord, repair_statistics
 
 #: Heuristic: below this many patients (or ruptures), a figure is flagged as fragile.
 SMALL_N = 10
+#: Heuristic, against re-identification: a therapist's figures resting on fewer
+#: patients than this are withheld. With one patient, "the mean alliance of Théo's
+#: patients" is that person's ratings, which a supervisor who knows the caseload can
+#: attribute; with two, whoever knows one patient's ratings can work out the other's.
+#: Three is the smallest group where neither holds. It is a floor, not a guarantee:
+#: the clinic's figures and a colleague's can still be compared (docs/decisions/0010).
+MIN_PATIENTS_PER_THERAPIST = 3
 SECONDS_PER_DAY = 86400.0
 
 
@@ -54,6 +63,9 @@ class Figures:
     ruptures_per_10_checkins: float | None = None
     correlation: float | None = None
     correlation_n: int = 0
+    #: Too few patients to show anything without describing individual patients.
+    withheld: bool = False
+    min_patients: ClassVar[int] = MIN_PATIENTS_PER_THERAPIST
 
     @property
     def small(self) -> bool:
@@ -85,6 +97,7 @@ class Overview:
     clinic: Figures
     therapists: list[Figures]
     small_n: int = SMALL_N
+    min_patients: int = MIN_PATIENTS_PER_THERAPIST
 
 
 def _pearson(pairs: list[tuple[float, float]]) -> float | None:
@@ -94,6 +107,13 @@ def _pearson(pairs: list[tuple[float, float]]) -> float | None:
     if x.std() == 0 or y.std() == 0:
         return None
     return float(np.corrcoef(x, y)[0, 1])
+
+
+def _therapist_figures(label: str, group: _Group) -> Figures:
+    """A therapist's figures, or only their name when too few patients would be described."""
+    if len(group.patients) < MIN_PATIENTS_PER_THERAPIST:
+        return Figures(label=label, withheld=True)
+    return _figures(label, group)
 
 
 def _figures(label: str, group: _Group) -> Figures:
@@ -205,6 +225,7 @@ def overview(user: User) -> Overview:
             groups[lead_of[repair["patient_id"]]].repairs.append(repair)
     record("monitoring.clinic_overview_read", by=user, clinic_id=user.clinic.uuid, data={})
     therapists = sorted(
-        (_figures(names[t], group) for t, group in groups.items()), key=lambda f: f.label
+        (_therapist_figures(names[t], group) for t, group in groups.items()),
+        key=lambda f: f.label,
     )
     return Overview(clinic=_figures(user.clinic.name, clinic), therapists=therapists)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from alliance.checkins.durations import DEFAULT_KIOSK_IDLE_MINUTES, DEFAULT_LINK_VALIDITY_DAYS
 from alliance.project.env import env_bool, env_int, env_list, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -216,6 +218,16 @@ MAILERS = {"default": {"BACKEND": EMAIL_BACKEND, "OPTIONS": _MAILER_OPTIONS.get(
 del EMAIL_BACKEND  # deprecated as a setting since Django 6.1: MAILERS replaces it
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alliance <alliance@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Check-ins ----------------------------------------------------------------
+# How long an emailed or QR check-in link works.
+CHECKIN_LINK_VALIDITY_DAYS = env_int("CHECKIN_LINK_VALIDITY_DAYS", DEFAULT_LINK_VALIDITY_DAYS)
+# A check-in left on the waiting-room tablet closes after this long without an answer or a tap.
+KIOSK_IDLE_MINUTES = env_int("KIOSK_IDLE_MINUTES", DEFAULT_KIOSK_IDLE_MINUTES)
+if KIOSK_IDLE_MINUTES < 1 or CHECKIN_LINK_VALIDITY_DAYS < 1:
+    raise ImproperlyConfigured(
+        "KIOSK_IDLE_MINUTES and CHECKIN_LINK_VALIDITY_DAYS must be 1 or more."
+    )
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from alliance.accounts.models import User
 from alliance.care.models import Session
 from alliance.checkins import actions
-from alliance.checkins.models import Checkin, MonitoringPlan
+from alliance.checkins.models import Checkin, CheckinLink, MonitoringPlan, Response
 from alliance.checkins.views.common import KIOSK_COOKIE
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_checkin_patient import PHONE, _answer_until_send, _is_autosave
@@ -140,4 +140,54 @@ def test_two_patients_in_turn_on_the_tablet(
     _shows_nothing_of(tablet, "A. L.", "Sleep better")
     _fits_the_screen(tablet)
     assert_accessible(tablet)
+    context.close()
+
+
+#: A timeout of a few seconds instead of 10 minutes: the notice shows after half of it.
+SHORT_IDLE_SECONDS = 8
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_checkin_left_unfinished_returns_to_the_welcome_screen(
+    browser: Browser, live_server: Any, therapist: User, settings: Any
+) -> None:
+    """A notice before the end, "Continue" keeps the check-in; left alone, the tablet goes home."""
+    settings.KIOSK_IDLE_MINUTES = SHORT_IDLE_SECONDS / 60
+    session = _session_of(therapist, "A. L.", "Sleep better", "en")
+    device, device_token = actions.pair_kiosk(
+        clinic=therapist.clinic, name="Waiting room", by=therapist
+    )
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    context.add_cookies([{"name": KIOSK_COOKIE, "value": device_token, "url": live_server.url}])
+    tablet = context.new_page()
+    tablet.goto(f"{live_server.url}/kiosk/")
+    actions.send_to_kiosk(session=session, device=device, by=therapist)
+    heading = tablet.get_by_role("heading", level=1)
+    expect(heading).to_have_text(WORDS["en"]["first_step"], timeout=POLLS)
+    choice = tablet.locator("fieldset.question").first.locator('input[value="3"]')
+    with tablet.expect_response(_is_autosave):
+        choice.check()
+
+    # Left alone: the notice, announced and focused, offers to continue.
+    carry_on = tablet.get_by_role("button", name="Continue my check-in")
+    expect(carry_on).to_be_visible(timeout=SHORT_IDLE_SECONDS * 1000)
+    expect(carry_on).to_be_focused()
+    notice = tablet.locator("#kiosk-idle[aria-live=assertive]")
+    expect(notice).to_contain_text("Are you still there?")
+    assert_accessible(tablet)
+    with tablet.expect_response(lambda response: "/still-here/" in response.url):
+        carry_on.click()
+    expect(carry_on).to_have_count(0)
+    expect(heading).to_have_text(WORDS["en"]["first_step"])
+
+    # Left alone again: back to the welcome screen, and nothing of the patient.
+    expect(heading).to_have_text(WORDS["en"]["welcome"], timeout=3 * SHORT_IDLE_SECONDS * 1000)
+    _shows_nothing_of(tablet, "A. L.", "Sleep better", "/c/")
+    link = CheckinLink.objects.get(session=session)
+    assert link.revoked_at is not None
+    assert Response.objects.filter(checkin__session=session, value=3.0).exists()  # kept
+    tablet.go_back()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text(WORDS["en"]["welcome"])
+    _shows_nothing_of(tablet, "A. L.", "Sleep better")
     context.close()

@@ -108,3 +108,16 @@ def test_another_clinic_is_not_exported(tmp_path: Path, outsider: User, historie
     outsider.is_clinic_administrator = True
     outsider.save()
     assert _export(tmp_path, outsider) == []
+
+
+def test_the_export_goes_through_the_safe_csv_writer(
+    tmp_path: Path, administrator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever a future column holds, the file never makes a spreadsheet run a formula."""
+    from alliance.monitoring.management.commands import export_checkins as command
+    from alliance.monitoring.research import COLUMNS
+
+    row = ["=cmd", "-2", *["@x"] * (len(COLUMNS) - 2)]
+    monkeypatch.setattr(command, "export_checkins", lambda **_: [row])
+    rows = _export(tmp_path, administrator)
+    assert [rows[0][column] for column in COLUMNS[:3]] == ["'=cmd", "-2", "'@x"]

@@ -23,6 +23,7 @@ from alliance.care.actions.patients import (
     create_patient,
     open_episode,
     share_patient,
+    transfer_lead_patients,
     update_patient,
 )
 from alliance.care.actions.sessions import add_session, set_attendance, update_session
@@ -49,6 +50,7 @@ __all__ = [
     "set_attendance",
     "set_goal_scale",
     "share_patient",
+    "transfer_lead_patients",
     "update_patient",
     "update_session",
     "update_task",

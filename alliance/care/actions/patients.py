@@ -118,6 +118,78 @@ def share_patient(*, patient: Patient, colleague: User, by: User) -> CareTeamMem
     return member
 
 
+def _require_successor(*, departing: User, successor: User, by: User) -> None:
+    if not by.has_role(Role.ADMINISTRATOR) or by.clinic_id != departing.clinic_id:
+        raise ActionRefused(
+            _("Only an administrator of the clinic can transfer a therapist's patients."),
+            code="not_administrator",
+        )
+    if successor.pk == departing.pk:
+        raise ActionRefused(
+            _("Choose a colleague other than the therapist whose patients you transfer."),
+            code="same_therapist",
+        )
+    if (
+        successor.clinic_id != departing.clinic_id
+        or not successor.is_active
+        or not successor.has_role(Role.THERAPIST)
+    ):
+        raise ActionRefused(
+            _("Patients can only be transferred to an active therapist of your clinic."),
+            code="not_active_therapist",
+        )
+
+
+@transaction.atomic
+def transfer_lead_patients(*, departing: User, successor: User, by: User) -> int:
+    """Make ``successor`` the lead therapist of every patient ``departing`` leads.
+
+    The departing therapist leaves those care teams; a successor who already
+    shared a patient becomes its lead. Audited per patient (UUIDs only) and
+    returns how many patients moved: a second submission finds none left and
+    changes nothing. See docs/decisions/0010.
+    """
+    _require_successor(departing=departing, successor=successor, by=by)
+    # Locked, so that two submissions at once move each patient once.
+    leads = list(
+        CareTeamMember.objects.select_for_update(of=("self",))
+        .filter(therapist=departing, role=CareTeamRole.LEAD, patient__clinic_id=departing.clinic_id)
+        .select_related("patient__clinic")
+        .order_by("pk")
+    )
+    if not leads:
+        return 0
+    patients = [lead.patient for lead in leads]
+    already_shared = {
+        member.patient_id: member
+        for member in CareTeamMember.objects.select_for_update().filter(
+            therapist=successor, patient__in=patients
+        )
+    }
+    CareTeamMember.objects.filter(pk__in=[lead.pk for lead in leads]).delete()
+    for patient in patients:
+        shared = already_shared.get(patient.pk)
+        if shared is not None:
+            shared.role = CareTeamRole.LEAD
+            shared.save(update_fields=["role"])
+        else:
+            CareTeamMember.objects.create(
+                patient=patient, therapist=successor, role=CareTeamRole.LEAD, added_by=by
+            )
+        audit(
+            "lead_therapist_transferred",
+            by=by,
+            target=patient,
+            patient=patient,
+            data={
+                "from": str(departing.uuid),
+                "to": str(successor.uuid),
+                "was_shared": shared is not None,
+            },
+        )
+    return len(patients)
+
+
 # --- Episodes ------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from alliance.checkins.actions._common import (
     _require_open_episode,
     _upsert,
 )
+from alliance.checkins.actions.kiosk import note_kiosk_activity
 from alliance.checkins.actions.links import measures_due, plan_for
 from alliance.checkins.models import Checkin, CheckinLink, CheckinScore, CheckinStatus, Respondent
 from alliance.errors import ActionRefused
@@ -90,6 +91,7 @@ def save_answers(
     _refuse_if_submitted(checkin)
     _refuse_unusable(link)
     _require_open_episode(checkin.session)
+    note_kiosk_activity(link=link)
     result = SaveResult()
     if step.instrument_id:
         parsed = _parse_step(step, answers, result)

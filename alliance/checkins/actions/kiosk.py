@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,14 @@ from alliance.audit.log import record
 from alliance.care.models import Session
 from alliance.checkins.actions._common import _audit
 from alliance.checkins.actions.links import create_link
-from alliance.checkins.models import Channel, CheckinLink, KioskDevice, hash_token, new_token
+from alliance.checkins.models import (
+    Channel,
+    CheckinLink,
+    KioskDevice,
+    hash_token,
+    kiosk_idle_timeout,
+    new_token,
+)
 from alliance.errors import ActionRefused
 
 # --- Kiosks -----------------------------------------------------------------------
@@ -68,9 +77,13 @@ def _replace_open_links(device: KioskDevice, *, by: User, keep: CheckinLink) -> 
 
 @transaction.atomic
 def claim_kiosk_link(*, device: KioskDevice) -> str | None:
-    """The tablet takes the check-in waiting for it, if any: its token exists only now."""
+    """The tablet takes the check-in waiting for it, if any: its token exists only now.
+
+    From the welcome screen, a check-in left idle on the tablet is closed first.
+    """
     now = timezone.now()
     KioskDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
+    close_idle_kiosk_links(device=device, now=now)
     link = (
         device.links.select_for_update()
         .filter(claimed_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
@@ -80,7 +93,56 @@ def claim_kiosk_link(*, device: KioskDevice) -> str | None:
     if link is None:
         return None
     token = new_token()
-    link.token_hash, link.claimed_at = hash_token(token), now
-    link.save(update_fields=["token_hash", "claimed_at"])
+    link.token_hash, link.claimed_at, link.last_active_at = hash_token(token), now, now
+    link.save(update_fields=["token_hash", "claimed_at", "last_active_at"])
     _audit("kiosk_link_claimed", by=None, target=link, patient=link.patient, data={"via": "kiosk"})
     return token
+
+
+# --- A check-in left unfinished on the tablet --------------------------------------
+
+
+def note_kiosk_activity(*, link: CheckinLink, now: datetime | None = None) -> None:
+    """The patient answered or tapped on the tablet: the check-in stays open a while longer.
+
+    A timestamp, not audited: the answers and page views it comes with are.
+    """
+    if link.is_kiosk and link.revoked_at is None:
+        link.last_active_at = now or timezone.now()
+        CheckinLink.objects.filter(pk=link.pk).update(last_active_at=link.last_active_at)
+
+
+@transaction.atomic
+def close_idle_kiosk_link(*, link: CheckinLink, now: datetime | None = None) -> bool:
+    """Close a check-in left on the tablet without an answer or a tap for ``KIOSK_IDLE_MINUTES``.
+
+    Like a check-in replaced on the tablet, it no longer opens there, so the
+    next person in the waiting room sees nothing of it; its answers stay saved,
+    and the therapist can send it again. True when it was closed now.
+    """
+    now = now or timezone.now()
+    locked = CheckinLink.objects.select_for_update().filter(pk=link.pk).first()
+    if locked is None or not locked.is_idle(now):
+        return False
+    locked.revoked_at = link.revoked_at = now
+    locked.save(update_fields=["revoked_at"])
+    minutes = kiosk_idle_timeout().total_seconds() / 60
+    _audit(
+        "kiosk_link_timed_out",
+        by=None,
+        target=locked,
+        patient=locked.patient,
+        data={"via": "kiosk", "idle_minutes": round(minutes, 2)},
+    )
+    return True
+
+
+def close_idle_kiosk_links(
+    *, device: KioskDevice | None = None, now: datetime | None = None
+) -> int:
+    """Close every idle check-in on ``device`` (on every tablet when None); how many were closed."""
+    now = now or timezone.now()
+    idle = CheckinLink.objects.idle_on_tablet(now).select_related("patient__clinic")
+    if device is not None:
+        idle = idle.filter(device=device)
+    return sum(close_idle_kiosk_link(link=link, now=now) for link in idle)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from alliance.care import actions as care_actions
 from alliance.care.models import FrameVersion, Goal, Task
 from alliance.checkins.actions._common import _audit, _refuse_unusable, _require_open_episode
+from alliance.checkins.actions.kiosk import note_kiosk_activity
 from alliance.checkins.models import CheckinLink, TaskObjection
 from alliance.errors import ActionRefused
 
@@ -20,6 +21,7 @@ def record_patient_view(*, link: CheckinLink, page: str) -> None:
     """A patient opened a page of their own data through their link: audited like any read."""
     link.last_opened_at = timezone.now()
     link.save(update_fields=["last_opened_at"])
+    note_kiosk_activity(link=link, now=link.last_opened_at)  # a page opened on the tablet
     _audit("patient_page_viewed", by=None, target=link, patient=link.patient, data={"page": page})
 
 

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from alliance.checkins import access
+from alliance.checkins import access, actions
 from alliance.checkins.models import CheckinLink, LinkState
 
 KIOSK_COOKIE = "alliance_kiosk"
@@ -72,8 +72,11 @@ def patient_page(view: PatientView) -> PatientView:
             )
             return private(link_problem(request, message, 404))
         _activate_language(request, link)
+        if link.is_kiosk and link.is_idle():
+            # Left unfinished on the tablet: closed now, whatever the stale page asks.
+            actions.close_idle_kiosk_link(link=link)
         if link.is_kiosk and link.state != LinkState.USABLE:
-            return private(_to_kiosk_home(request))
+            return private(to_kiosk_home(request))
         if link.state in UNUSABLE:
             return private(link_problem(request, UNUSABLE[LinkState(link.state)], 410))
         if not link.session.episode.is_open:
@@ -87,7 +90,7 @@ def patient_page(view: PatientView) -> PatientView:
     return wrapped
 
 
-def _to_kiosk_home(request: HttpRequest) -> HttpResponseBase:
+def to_kiosk_home(request: HttpRequest) -> HttpResponseBase:
     """Back to the tablet's neutral screen, from a page or from an htmx request.
 
     An htmx request (an autosave) would follow a plain redirect inside the page

@@ -26,7 +26,12 @@ from alliance.accounts.access import requesting_user, therapist_required
 from alliance.checkins import access, actions
 from alliance.checkins.forms import KioskPairForm
 from alliance.checkins.models import KioskDevice
-from alliance.checkins.views.common import KIOSK_COOKIE, KIOSK_POLL_SECONDS, private
+from alliance.checkins.views.common import (
+    KIOSK_COOKIE,
+    KIOSK_POLL_SECONDS,
+    private,
+    to_kiosk_home,
+)
 from alliance.errors import ActionRefused
 
 
@@ -101,7 +106,10 @@ def poll(request: HttpRequest) -> HttpResponseBase:
     left unfinished; without JavaScript, the "Look for my check-in" link gets a
     plain redirect.
     """
-    token = _claim(request, access.kiosk_for_token(request.COOKIES.get(KIOSK_COOKIE)))
+    device = access.kiosk_for_token(request.COOKIES.get(KIOSK_COOKIE))
+    if _left_idle(request, device):
+        return private(to_kiosk_home(request))
+    token = _claim(request, device)
     home_url = reverse("checkins:kiosk_home")
     target = reverse("checkins:start", kwargs={"token": token}) if token else home_url
     if not request.headers.get("HX-Request"):
@@ -112,6 +120,20 @@ def poll(request: HttpRequest) -> HttpResponseBase:
         response = HttpResponse(status=204)
     # The patient whose check-in opens speaks their own language, not the previous one's.
     return private(_forget_language(response) if token else response)
+
+
+def _left_idle(request: HttpRequest, device: KioskDevice | None) -> bool:
+    """Close the check-in on screen if it went too long without an answer or a tap.
+
+    The page's own timer normally takes the tablet home first; this is for a
+    page whose script did not run. Only a read unless there is one to close.
+    """
+    if device is None or request.GET.get("from") != "checkin":
+        return False
+    if not access.kiosk_checkin_idle(device):
+        return False
+    actions.close_idle_kiosk_links(device=device)
+    return True
 
 
 def _claim(request: HttpRequest, device: KioskDevice | None) -> str | None:

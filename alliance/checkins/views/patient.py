@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.care.models import FrameVersion, Goal, GoalStatus, TaskStatus
-from alliance.checkins import access, actions, crisis, flow, progress
-from alliance.checkins.models import Checkin, CheckinLink, SafetyAlert
+from alliance.checkins import access, actions, crisis, durations, flow, progress
+from alliance.checkins.models import Checkin, CheckinLink, SafetyAlert, kiosk_idle_timeout
 from alliance.checkins.views.common import KIOSK_POLL_SECONDS, patient_page
 from alliance.errors import ActionRefused
 from alliance.science.instruments import Item, ResponseType, localize
@@ -122,7 +122,21 @@ def _step_context(
         "autosave_url": reverse("checkins:autosave", kwargs={"token": token, "step": step.key}),
         "kiosk_poll_url": reverse("checkins:kiosk_poll") + "?from=checkin" if link.is_kiosk else "",
         "kiosk_poll_seconds": KIOSK_POLL_SECONDS,
+        "kiosk_idle": _kiosk_idle(token) if link.is_kiosk else None,
         "crisis": crisis.resources_for(link.patient.country) if _open_alerts(checkin) else (),
+    }
+
+
+def _kiosk_idle(token: str) -> dict[str, Any]:
+    """What the tablet's page needs to go back to the welcome screen when left idle."""
+    timeout = kiosk_idle_timeout()
+    return {
+        "seconds": round(timeout.total_seconds()),
+        "warning_seconds": round(durations.warning_lead(timeout).total_seconds()),
+        "still_here_url": reverse("checkins:kiosk_still_here", kwargs={"token": token}),
+        # Through the tablet's poll: it closes the idle check-in, then shows the welcome
+        # screen (or a check-in the therapist has just sent).
+        "leave_url": reverse("checkins:kiosk_poll"),
     }
 
 
@@ -244,6 +258,20 @@ def autosave(request: HttpRequest, link: CheckinLink, token: str, step: str) -> 
         if result.alerts:
             context["crisis"] = crisis.resources_for(link.patient.country)
     return render(request, "checkins/patient/save_status.htmx.html", context)
+
+
+@require_POST
+@patient_page
+def still_here(request: HttpRequest, link: CheckinLink, token: str) -> HttpResponseBase:
+    """The patient is still at the tablet ("Continue", or a tap): the check-in stays open.
+
+    A check-in already closed for inactivity never gets here: the decorator
+    sends the tablet to its welcome screen.
+    """
+    if not link.is_kiosk:
+        return HttpResponse(status=404)
+    actions.note_kiosk_activity(link=link)
+    return HttpResponse(status=204)
 
 
 @require_GET

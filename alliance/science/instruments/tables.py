@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from alliance.science.csv_export import csv_text
 from alliance.science.errors import InputError, Location
 from alliance.science.instruments.files import read_text_file, write_text_atomically
 from alliance.science.instruments.model import Instrument, Item
@@ -219,7 +220,9 @@ def parse_cell(cell: str, delimiter: str = ",") -> float:
         return float(cell)  # the common case, first: a plain number
     except ValueError:
         pass
-    text = cell.strip().lower()
+    # A leading quote marks a cell as text in spreadsheets, and Alliance's own
+    # CSV exports add one before "-" or "-x" (see alliance.science.csv_export).
+    text = cell.strip().removeprefix("'").strip().lower()
     if text in MISSING_MARKERS:
         return math.nan
     if text in WORD_VALUES:
@@ -230,11 +233,16 @@ def parse_cell(cell: str, delimiter: str = ",") -> float:
 
 
 def write_csv_atomically(
-    path: str | Path, header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: str = ","
+    path: str | Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    delimiter: str = ",",
+    *,
+    raw: bool = False,
 ) -> None:
-    """Write a CSV atomically (see :func:`write_text_atomically`)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_text_atomically(path, buffer.getvalue())
+    """Write a CSV atomically (see :func:`write_text_atomically`).
+
+    Cells that a spreadsheet would run as a formula are made safe (see
+    :mod:`alliance.science.csv_export`), unless ``raw``.
+    """
+    write_text_atomically(path, csv_text(header, rows, delimiter=delimiter, raw=raw))

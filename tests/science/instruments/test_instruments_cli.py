@@ -262,3 +262,45 @@ def test_missing_and_non_utf8_files(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "save it as UTF-8" in capsys.readouterr().out
     assert run("instruments", "validate", str(tmp_path / "absent.yaml")) == 2
     assert "No such file." in capsys.readouterr().out
+
+
+INJECTION_CSV = """respondent,1,mood,3,4,5,6,7,8,self_harm,comment
+=HYPERLINK("http://evil.example"),1,2,1,1,0,1,1,0,1,@SUM(A1)
+-3,0,0,-,0,0,0,0,0,0,+33 6 12
+"""
+
+
+def test_score_output_is_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
+    source = write(tmp_path / "phq.csv", INJECTION_CSV)
+    output = tmp_path / "scored.csv"
+    assert run("score", "phq-9", str(source), "-o", str(output)) == 0
+    rows = read_rows(output)
+    assert rows[0]["respondent"] == '\'=HYPERLINK("http://evil.example")'
+    assert rows[0]["comment"] == "'@SUM(A1)"
+    assert (rows[1]["respondent"], rows[1]["3"], rows[1]["comment"]) == ("-3", "'-", "'+33 6 12")
+    assert rows[0]["score_total"] == "8"
+    # Alliance reads its own safe output back: "'-" is still a missing answer.
+    again = tmp_path / "again.csv"
+    assert run("score", "phq-9", str(output), "-o", str(again)) == 0
+    assert read_rows(again)[1]["reason"] == rows[1]["reason"] != ""
+
+
+def test_score_to_stdout_is_safe_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path / "phq.csv", INJECTION_CSV)
+    assert run("score", "phq-9", str(source)) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert rows[0]["respondent"].startswith("'=")
+
+
+def test_score_raw_copies_every_cell_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(tmp_path / "phq.csv", INJECTION_CSV)
+    output = tmp_path / "scored.csv"
+    assert run("score", "phq-9", str(source), "-o", str(output), "--raw") == 0
+    rows = read_rows(output)
+    assert rows[0]["respondent"] == '=HYPERLINK("http://evil.example")'
+    assert (rows[1]["respondent"], rows[1]["3"], rows[1]["comment"]) == ("-3", "-", "+33 6 12")
+    assert run("score", "phq-9", str(source), "--raw") == 0
+    printed = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert printed[0]["respondent"].startswith("=HYPERLINK")

@@ -176,3 +176,25 @@ def test_a_clear_error_when_instruments_are_unavailable(
     with pytest.raises(InputError) as error:
         run(str(write(tmp_path, STABLE_THEN_DIP)), "--instrument", "srs")
     assert error.value.code == "instruments_unavailable"
+
+
+def test_events_are_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
+    """Patient codes come from the input: never a formula in the output."""
+    lines = [line.replace("a,", "=a,", 1) for line in STABLE_THEN_DIP]
+    output = tmp_path / "events.csv"
+    assert (
+        run(
+            str(write(tmp_path, lines)),
+            "-o",
+            str(output),
+            "--range",
+            "0",
+            "10",
+            "--reliability",
+            "0.8",
+        )
+        == 0
+    )
+    events = read_events(output)
+    assert events
+    assert {event["patient"] for event in events} == {"'=a"}

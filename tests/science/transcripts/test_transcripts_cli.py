@@ -180,3 +180,20 @@ def test_summary_warns_about_missing_punctuation(
     captured = capsys.readouterr()
     assert json.loads(captured.out)["warnings"] == ["no_punctuation"]
     assert "punctuation" in captured.err
+
+
+def test_coded_utterances_are_safe_to_open_in_a_spreadsheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "conversation,utterance,speaker,text\n"
+        '=A,7,therapist,"=HYPERLINK(""http://evil.example"") how are you?"\n'
+        "=A,8,client,- fine.\n"
+    )
+    assert main(["transcripts", "code", str(path)]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [(row["conversation"], row["text"][:2]) for row in rows] == [
+        ("'=A", "'="),
+        ("'=A", "'-"),
+    ]

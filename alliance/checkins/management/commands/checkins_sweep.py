@@ -7,8 +7,9 @@ from alliance.checkins.tasks import sweep
 
 class Command(BaseCommand):
     help = (
-        "Send the reminders a stopped worker missed. Safe to run often (e.g. hourly from cron): "
-        "each reminder goes out once."
+        "Send the reminders a stopped worker missed, and close check-ins left idle on a "
+        "waiting-room tablet. Safe to run often (e.g. hourly from cron): each reminder goes "
+        "out once."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
