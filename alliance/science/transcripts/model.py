@@ -4,7 +4,7 @@ Each therapist utterance gets a behaviour (reflection, question, therapist
 input, other) and a MITI code (question open/closed, reflection
 simple/complex, therapist input, other); each client utterance gets a talk
 type (change, neutral, sustain). Probabilities are calibrated (temperature
-scaling on cross-validated predictions); the label shown is chosen from them
+and per-class bias fitted on cross-validated predictions); the label shown is chosen from them
 with per-class decision weights tuned for macro-F1, so that rare classes are
 not drowned by frequent ones. Indicators should sum the probabilities, not
 count labels.
@@ -99,6 +99,10 @@ class LinearHead:
     dense_coefficients: FloatArray  # (classes, dense features)
     intercept: FloatArray  # (classes,)
     temperature: float
+    # Class-balanced training shifts every logit towards the rare classes; this
+    # per-class bias, fitted with the temperature, brings probabilities back to
+    # the classes' real frequencies (zero for the first class).
+    calibration_bias: FloatArray  # (classes,)
     decision_weights: FloatArray  # (classes,) multiply probabilities before argmax
     text_coefficients: FloatArray  # (classes, terms) for the utterance's TF-IDF
     previous_coefficients: FloatArray  # (classes, terms) for the previous turn's
@@ -109,7 +113,7 @@ class LinearHead:
         logits = dense @ self.dense_coefficients.T + self.intercept
         logits += sparse_dot(text_tfidf, len(dense), self.text_coefficients)
         logits += sparse_dot(previous_tfidf, len(dense), self.previous_coefficients)
-        return softmax(logits / self.temperature)
+        return softmax(logits / self.temperature + self.calibration_bias)
 
     def decide(self, probabilities: FloatArray) -> npt.NDArray[np.int64]:
         return np.argmax(probabilities * self.decision_weights, axis=1)
@@ -170,6 +174,7 @@ def model_from_arrays(weights: dict[str, FloatArray], metadata: dict[str, Any]) 
             dense_coefficients=weights[f"{prefix}.dense"].astype(np.float32),
             intercept=weights[f"{prefix}.intercept"].astype(np.float32),
             temperature=float(spec["temperature"]),
+            calibration_bias=np.asarray(spec["calibration_bias"], dtype=np.float32),
             decision_weights=np.asarray(spec["decision_weights"], dtype=np.float32),
             text_coefficients=weights[f"{prefix}.text"].astype(np.float32),
             previous_coefficients=weights[f"{prefix}.previous"].astype(np.float32),

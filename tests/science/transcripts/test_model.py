@@ -26,6 +26,7 @@ from alliance.science.transcripts.model import (
     decide_miti,
     load_model,
 )
+from alliance.science.transcripts.training import fit_calibration
 
 FRENCH_SET = Path(__file__).resolve().parents[3] / "research" / "transcripts" / "french_eval.csv"
 
@@ -74,6 +75,23 @@ def test_composed_probabilities_are_consistent() -> None:
     )
     choice = decide_miti(composed, np.full(5, question), np.ones(6, dtype=np.float32))
     assert set(choice) <= set(open_closed)
+
+
+def test_calibration_recovers_temperature_and_class_shift() -> None:
+    # Labels drawn from softmax(logits / 1.7 + shift): the fit must find both,
+    # as it must undo the shift that class-balanced training gives the logits.
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 2, (4000, 3)).astype(np.float32)
+    shift = np.array([0.0, 0.8, -0.6])
+    probabilities = np.exp(logits / 1.7 + shift)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    labels = np.array([rng.choice(3, p=row) for row in probabilities])
+    calibration = fit_calibration(logits, labels)
+    assert calibration.temperature == pytest.approx(1.7, abs=0.15)
+    np.testing.assert_allclose(calibration.bias, shift, atol=0.1)
+    temperature_only = fit_calibration(logits, labels, with_bias=False)
+    assert not temperature_only.bias.any()
+    assert temperature_only.temperature == pytest.approx(1.7, abs=0.3)
 
 
 def test_language_detection() -> None:
