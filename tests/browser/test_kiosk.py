@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from alliance.accounts.models import User
@@ -153,6 +154,11 @@ def test_a_checkin_left_unfinished_returns_to_the_welcome_screen(
     browser: Browser, live_server: Any, therapist: User, settings: Any
 ) -> None:
     """A notice before the end, "Continue" keeps the check-in; left alone, the tablet goes home."""
+    if connection.vendor == "sqlite":
+        # The live server shares the in-memory database's one connection between its
+        # threads; the tablet's overlapping requests (its 3-second check and "still
+        # here") then fail at random under load. PostgreSQL runs this test in CI.
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL")
     settings.KIOSK_IDLE_MINUTES = SHORT_IDLE_SECONDS / 60
     session = _session_of(therapist, "A. L.", "Sleep better", "en")
     device, device_token = actions.pair_kiosk(
