@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.models import Role, User
 from alliance.care.actions.common import audit, require_open_episode, require_text
+from alliance.care.handover import lead_memberships
 from alliance.care.models import (
     Approach,
     CareTeamMember,
@@ -152,8 +153,8 @@ def transfer_lead_patients(*, departing: User, successor: User, by: User) -> int
     _require_successor(departing=departing, successor=successor, by=by)
     # Locked, so that two submissions at once move each patient once.
     leads = list(
-        CareTeamMember.objects.select_for_update(of=("self",))
-        .filter(therapist=departing, role=CareTeamRole.LEAD, patient__clinic_id=departing.clinic_id)
+        lead_memberships(departing)
+        .select_for_update(of=("self",))
         .select_related("patient__clinic")
         .order_by("pk")
     )

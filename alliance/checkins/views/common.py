@@ -6,14 +6,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from alliance.accounts import languages
 from alliance.checkins import access, actions
 from alliance.checkins.models import CheckinLink, LinkState
 
@@ -43,9 +42,8 @@ def link_problem(request: HttpRequest, message: Any, status: int) -> HttpRespons
 
 def _activate_language(request: HttpRequest, link: CheckinLink) -> None:
     # The patient's own choice on this device wins; otherwise their preferred language.
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in dict(settings.LANGUAGES):
-        translation.activate(link.patient.preferred_language)
-        request.LANGUAGE_CODE = link.patient.preferred_language
+    if languages.cookie_language(request) is None:
+        languages.speak(request, link.patient.preferred_language)
 
 
 UNUSABLE = {

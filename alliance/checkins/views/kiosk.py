@@ -18,10 +18,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance.accounts import languages
 from alliance.accounts.access import requesting_user, therapist_required
 from alliance.checkins import access, actions
 from alliance.checkins.forms import KioskPairForm
@@ -85,9 +85,8 @@ def done(request: HttpRequest) -> HttpResponseBase:
     patient starts in their own (see :func:`poll`).
     """
     language = request.GET.get("language", "")
-    if language in dict(settings.LANGUAGES):
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+    if languages.is_available(language):
+        languages.speak(request, language)
     return _forget_language(_neutral(request, "checkins/kiosk/done.html"))
 
 
